@@ -1,0 +1,108 @@
+public import Foundation
+
+/// SQL text with `$n` placeholders and their values, built by string interpolation.
+///
+/// Modelled on postgres-nio's `PostgresQuery`: every interpolated value becomes a bind
+/// parameter, never text in the statement, so the easy way to write a query is the safe one:
+///
+///     let q: PostgresQuery = "SELECT * FROM users WHERE email = \(email)"
+///     // sql: "SELECT * FROM users WHERE email = $1", binds: [email]
+///
+/// Raw SQL that must be spliced (an identifier known at compile time) goes through
+/// `init(unsafeSQL:)`, which stands out in review.
+public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    public private(set) var sql: String
+    public private(set) var binds: [String?]
+
+    /// A statement with no parameters, or with `$n` placeholders and explicit binds.
+    public init(unsafeSQL sql: String, binds: [String?] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+
+    public init(stringLiteral value: String) {
+        sql = value
+        binds = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        sql = stringInterpolation.sql
+        binds = stringInterpolation.binds
+    }
+
+    public var description: String { sql }
+
+    /// Builds the SQL and binds of an interpolated query.
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var sql = ""
+        var binds: [String?] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { sql += literal }
+
+        /// Appends a value as the next `$n` parameter.
+        public mutating func appendInterpolation(_ value: some PostgresBindable) {
+            binds.append(value.postgresText)
+            sql += "$\(binds.count)"
+        }
+
+        /// Appends an optional value; `nil` binds SQL NULL.
+        public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
+            binds.append(value?.postgresText)
+            sql += "$\(binds.count)"
+        }
+
+        /// Splices raw SQL. Only for identifiers and fragments written in the code, never input.
+        public mutating func appendInterpolation(unsafeRaw fragment: String) { sql += fragment }
+    }
+}
+
+/// A Swift value that can be sent as a PostgreSQL text-format parameter.
+///
+/// Values are sent as text and typed by the server from context; add a cast in the SQL
+/// (`$1::jsonb`, `$1::uuid[]`) where the context is ambiguous.
+public protocol PostgresBindable: Sendable {
+    /// The value in PostgreSQL's text input format, or `nil` for NULL.
+    var postgresText: String? { get }
+}
+
+extension String: PostgresBindable { public var postgresText: String? { self } }
+extension Substring: PostgresBindable { public var postgresText: String? { String(self) } }
+extension Int: PostgresBindable { public var postgresText: String? { String(self) } }
+extension Int64: PostgresBindable { public var postgresText: String? { String(self) } }
+extension Int32: PostgresBindable { public var postgresText: String? { String(self) } }
+extension Bool: PostgresBindable { public var postgresText: String? { self ? "true" : "false" } }
+extension Double: PostgresBindable { public var postgresText: String? { String(self) } }
+extension UUID: PostgresBindable { public var postgresText: String? { uuidString.lowercased() } }
+
+extension Array: PostgresBindable where Element: PostgresBindable {
+    /// A PostgreSQL array literal (`{"a","b"}`), every element quoted and escaped.
+    public var postgresText: String? {
+        "{" + map { element -> String in
+            guard let text = element.postgresText else { return "NULL" }
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"" + escaped + "\""
+        }.joined(separator: ",") + "}"
+    }
+}
+
+/// Bytes sent as `bytea` in hex form.
+public struct PostgresBytes: PostgresBindable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var postgresText: String? {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [92, 120]  // "\x"
+        out.reserveCapacity(2 + bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
