@@ -49,12 +49,6 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += "$\(binds.count)"
         }
 
-        /// Appends an optional value; `nil` binds SQL NULL.
-        public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
-            binds.append(value?.postgresText)
-            sql += "$\(binds.count)"
-        }
-
         /// Splices raw SQL. Only for identifiers and fragments written in the code, never input.
         public mutating func appendInterpolation(unsafeRaw fragment: String) { sql += fragment }
     }
@@ -77,6 +71,11 @@ extension Int32: PostgresBindable { public var postgresText: String? { String(se
 extension Bool: PostgresBindable { public var postgresText: String? { self ? "true" : "false" } }
 extension Double: PostgresBindable { public var postgresText: String? { String(self) } }
 extension UUID: PostgresBindable { public var postgresText: String? { uuidString.lowercased() } }
+
+/// `nil` binds SQL NULL (and is `NULL` inside an array literal).
+extension Optional: PostgresBindable where Wrapped: PostgresBindable {
+    public var postgresText: String? { self?.postgresText }
+}
 
 extension Array: PostgresBindable where Element: PostgresBindable {
     /// A PostgreSQL array literal (`{"a","b"}`), every element quoted and escaped.

@@ -1,0 +1,58 @@
+public import AMQPClient
+
+/// The broker objects of DESIGN.md, declared idempotently by every service at start.
+///
+/// Every service declares the core topology, so a publisher never finds its target queue
+/// missing because its consumer has not started yet (a mandatory publish would come back).
+/// Queues are quorum queues: replicated where the broker is a cluster, and the only kind that
+/// dead-letters at-least-once.
+public struct Topology: Sendable {
+    public static let commandsExchange = "oms.commands"
+    public static let processorQueue = "oms.processor.commands"
+    public static let processorRoutingKey = "processor"
+    public static let eventsExchange = "oms.events"
+    public static let metricsQueue = "oms.metrics.events"
+    public static let notificationsExchange = "oms.notifications"
+    public static let deliveriesQueue = "oms.notifier.deliveries"
+    public static let deliveryRoutingKey = "delivery"
+    public static let deadQueue = "oms.notifier.dead"
+
+    /// The delays of the notifier's retry queues, shortest first.
+    public var retryDelays: [Duration]
+
+    public init(retryDelays: [Duration] = []) { self.retryDelays = retryDelays }
+
+    /// The retry queue for a delay. The delay is in the name because a queue's TTL cannot change
+    /// once declared: a different configuration gets different queues instead of an error.
+    public static func retryQueue(_ delay: Duration) -> String { "oms.notifier.retry.\(milliseconds(delay))ms" }
+
+    /// Declares exchanges, queues and bindings; safe to call again and from several services.
+    public func declare(on connection: AMQPConnection) async throws {
+        let quorum: [String: AMQPFieldValue] = ["x-queue-type": .string("quorum")]
+        try await connection.declareExchange(Self.commandsExchange, type: "direct")
+        try await connection.declareExchange(Self.eventsExchange, type: "topic")
+        try await connection.declareExchange(Self.notificationsExchange, type: "direct")
+        try await connection.declareQueue(Self.processorQueue, arguments: quorum)
+        try await connection.bindQueue(Self.processorQueue, exchange: Self.commandsExchange, routingKey: Self.processorRoutingKey)
+        try await connection.declareQueue(Self.metricsQueue, arguments: quorum)
+        try await connection.bindQueue(Self.metricsQueue, exchange: Self.eventsExchange, routingKey: "#")
+        try await connection.declareQueue(Self.deliveriesQueue, arguments: quorum)
+        try await connection.bindQueue(Self.deliveriesQueue, exchange: Self.notificationsExchange, routingKey: Self.deliveryRoutingKey)
+        try await connection.declareQueue(Self.deadQueue, arguments: quorum)
+        for delay in retryDelays {
+            // Expired messages go back to the deliveries queue. At-least-once dead-lettering (which
+            // needs reject-publish overflow) keeps a message that expires during a broker crash.
+            try await connection.declareQueue(Self.retryQueue(delay), arguments: quorum.merging([
+                "x-message-ttl": .int(Self.milliseconds(delay)),
+                "x-dead-letter-exchange": .string(Self.notificationsExchange),
+                "x-dead-letter-routing-key": .string(Self.deliveryRoutingKey),
+                "x-dead-letter-strategy": .string("at-least-once"),
+                "x-overflow": .string("reject-publish"),
+            ]) { _, new in new })
+        }
+    }
+
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+}
