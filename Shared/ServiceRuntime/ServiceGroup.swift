@@ -48,8 +48,15 @@ public struct ServiceGroup: Sendable {
                 }
             }
             group.addTask { [shutdown, logger, gracePeriod] in
+                // This task is cancelled once every service has returned; only a grace period that
+                // really ran out may exit. Swallowing the cancellation (`try? Task.sleep`) made
+                // every clean shutdown exit(1) here before `run` could return 0.
                 await shutdown.wait()
-                try? await Task.sleep(for: gracePeriod)
+                do {
+                    try await Task.sleep(for: gracePeriod)
+                } catch {
+                    return false
+                }
                 logger.error("grace period over; exiting with services still running")
                 exit(1)
             }
