@@ -29,18 +29,20 @@ public struct ServiceGroup: Sendable {
         }
         defer { signals.cancel() }
         let failed = await withTaskGroup(of: Bool.self) { group in
+            // Services are named under `component`: `service` is the logger's fixed field (the
+            // executable) and would overwrite the name of the service that failed.
             for service in services {
                 group.addTask { [shutdown, logger] in
                     do {
                         try await service.run(shutdown)
                         if !shutdown.isTriggered {
-                            logger.error("service stopped unexpectedly", ["service": .string(service.name)])
+                            logger.error("service stopped unexpectedly", ["component": .string(service.name)])
                             shutdown.trigger()
                             return true
                         }
                         return false
                     } catch {
-                        logger.error("service failed", ["service": .string(service.name),
+                        logger.error("service failed", ["component": .string(service.name),
                                                         "error": .string(String(describing: error))])
                         shutdown.trigger()
                         return true
