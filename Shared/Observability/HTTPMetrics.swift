@@ -74,11 +74,13 @@ public enum HTTPMetrics {
 /// status, and timed in ``HTTPMetrics/requestDuration`` by method and route.
 ///
 /// Wrap the outermost handler (the router's), so 404s and 405s are counted too. `routeLabel`
-/// must map a request to a bounded set of values; see ``HTTPMetrics``.
+/// must map a request to a bounded set of values, and has no default so each server chooses:
+/// ``HTTPMetrics/routeLabel(patterns:unmatched:)`` on public ports,
+/// `{ HTTPMetrics.collapsingIdentifiers($0.path) }` where only known clients call.
 public func instrument(
     _ handler: @escaping HTTPHandler,
     registry: MetricsRegistry,
-    routeLabel: @escaping @Sendable (HTTPRequest) -> String = { HTTPMetrics.collapsingIdentifiers($0.path) },
+    routeLabel: @escaping @Sendable (HTTPRequest) -> String,
     buckets: [Double] = HTTPMetrics.defaultDurationBuckets
 ) -> HTTPHandler {
     return { request in

@@ -8,8 +8,11 @@ public struct MetricFamily: Sendable, Equatable {
     /// The Prometheus metric types this project uses; summaries are left out because their
     /// quantiles cannot be aggregated across replicas.
     public enum Kind: String, Sendable, Equatable {
+        /// Only goes up; Prometheus reads a decrease as a restart.
         case counter
+        /// Any current level.
         case gauge
+        /// Cumulative buckets with a sum and a count.
         case histogram
     }
 
@@ -50,7 +53,9 @@ public struct MetricFamily: Sendable, Equatable {
 public struct MetricSeries: Sendable, Equatable {
     /// What a series holds: a single number for counters and gauges, buckets for histograms.
     public enum Value: Sendable, Equatable {
+        /// The value of a counter or gauge series.
         case number(Double)
+        /// The buckets, sum and count of a histogram series.
         case histogram(HistogramSnapshot)
     }
 

@@ -19,7 +19,9 @@ public enum PrometheusText {
                 case .number(let number):
                     out += "\(family.name)\(labelText(labels)) \(format(number))\n"
                 case .histogram(let histogram):
-                    for bucket in histogram.buckets {
+                    // A collector's own +Inf (or NaN) bound would repeat the +Inf line below and
+                    // make Prometheus reject the whole scrape.
+                    for bucket in histogram.buckets where bucket.upperBound.isFinite {
                         let le = LabelSet.Label(name: "le", value: format(bucket.upperBound))
                         out += "\(family.name)_bucket\(labelText(labels, le)) \(bucket.cumulativeCount)\n"
                     }

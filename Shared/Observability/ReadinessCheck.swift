@@ -9,8 +9,12 @@ import Synchronization
 public struct ReadinessCheck: Sendable {
     /// How a check ended, as reported in the `/readyz` body.
     public enum Outcome: String, Sendable, Equatable {
+        /// The check answered `true` in time.
         case ok
+        /// The check answered `false`.
         case failing
+        /// The check did not answer in time; reported apart from `failing` because a hang
+        /// (a full connection pool, a lost network) needs another fix than a refusal.
         case timeout
     }
 

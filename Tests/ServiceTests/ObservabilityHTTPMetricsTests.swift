@@ -10,7 +10,7 @@ struct ObservabilityHTTPMetricsTests {
         let registry = MetricsRegistry()
         let handler = instrument({ request in
             HTTPResponse(status: request.method == "POST" ? 201 : 404)
-        }, registry: registry)
+        }, registry: registry, routeLabel: { HTTPMetrics.collapsingIdentifiers($0.path) })
         _ = await handler(HTTPRequest(method: "POST", target: "/api/v1/projects/12/project_items"))
         _ = await handler(HTTPRequest(method: "POST", target: "/api/v1/projects/13/project_items"))
         _ = await handler(HTTPRequest(method: "GET", target: "/api/v1/projects/13"))

@@ -49,7 +49,8 @@ struct ObservabilityRegistryTests {
                 .gauge("oms_orders_created_total", help: "wrong type", [MetricSeries(value: 1)]),  // dropped
                 .histogram("oms_provider_response_seconds", help: "Provider response time.", [
                     MetricSeries(labels: ["provider": "a", "le": "clash"], histogram: HistogramSnapshot(
-                        buckets: [.init(upperBound: 60, cumulativeCount: 1), .init(upperBound: 3600, cumulativeCount: 4)],
+                        buckets: [.init(upperBound: 60, cumulativeCount: 1), .init(upperBound: 3600, cumulativeCount: 4),
+                                  .init(upperBound: .infinity, cumulativeCount: 5)],
                         count: 5, sum: 9000.5)),
                 ]),
                 .counter("oms_empty_total", help: "No series, no lines.", []),
