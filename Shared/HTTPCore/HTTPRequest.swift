@@ -41,10 +41,15 @@ public struct HTTPRequest: Sendable {
     /// Every value of a query parameter, in order.
     public func queryValues(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
 
-    /// The media type of the body without parameters, lower-cased (`application/json`).
+    /// The media type of the body without parameters, lower-cased (`application/json`); `nil` when
+    /// the header is absent or names no type (`Content-Type:` or `; charset=utf-8`).
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
-        return value.split(separator: ";", maxSplits: 1)[0].trimmingSpaces().lowercased()
+        // Keep the empty part before a leading `;`: splitting with omitted empties returned no
+        // part at all for an empty header (and `[0]` trapped), or a parameter as the type.
+        let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .trimmingSpaces().lowercased()
+        return type.isEmpty ? nil : type
     }
 }
 

@@ -78,8 +78,10 @@ public struct Environment: Sendable {
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             if suffix == "s", number.hasSuffix("m") { continue }
+            // A value too large for the multiplication is malformed, not a reason to trap at start-up.
             guard let n = Int64(number), n >= 0 else { return nil }
-            return .milliseconds(n * factor)
+            let (milliseconds, overflow) = n.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : .milliseconds(milliseconds)
         }
         guard let n = Int64(text), n >= 0 else { return nil }
         return .milliseconds(n)

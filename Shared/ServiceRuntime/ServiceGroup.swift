@@ -29,18 +29,20 @@ public struct ServiceGroup: Sendable {
         }
         defer { signals.cancel() }
         let failed = await withTaskGroup(of: Bool.self) { group in
+            // Services are named under `component`: `service` is the logger's fixed field (the
+            // executable) and would overwrite the name of the service that failed.
             for service in services {
                 group.addTask { [shutdown, logger] in
                     do {
                         try await service.run(shutdown)
                         if !shutdown.isTriggered {
-                            logger.error("service stopped unexpectedly", ["service": .string(service.name)])
+                            logger.error("service stopped unexpectedly", ["component": .string(service.name)])
                             shutdown.trigger()
                             return true
                         }
                         return false
                     } catch {
-                        logger.error("service failed", ["service": .string(service.name),
+                        logger.error("service failed", ["component": .string(service.name),
                                                         "error": .string(String(describing: error))])
                         shutdown.trigger()
                         return true
@@ -48,8 +50,15 @@ public struct ServiceGroup: Sendable {
                 }
             }
             group.addTask { [shutdown, logger, gracePeriod] in
+                // This task is cancelled once every service has returned; only a grace period that
+                // really ran out may exit. Swallowing the cancellation (`try? Task.sleep`) made
+                // every clean shutdown exit(1) here before `run` could return 0.
                 await shutdown.wait()
-                try? await Task.sleep(for: gracePeriod)
+                do {
+                    try await Task.sleep(for: gracePeriod)
+                } catch {
+                    return false
+                }
                 logger.error("grace period over; exiting with services still running")
                 exit(1)
             }

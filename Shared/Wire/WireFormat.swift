@@ -3,8 +3,9 @@ public import Foundation
 /// The one place that owns JSON settings for every body, message and log line.
 ///
 /// Keys are sorted so output is deterministic (tests and signatures compare bytes), slashes are
-/// not escaped (URLs stay readable), and `Date` is RFC 3339 UTC with milliseconds. Values that need
-/// microseconds use ``Timestamp``.
+/// not escaped (URLs stay readable), and `Date` is RFC 3339 UTC with six fractional digits, the
+/// same text as ``Timestamp``. A `Date` holds every microsecond only until 2106 and goes through a
+/// `Double`; values that must survive a round trip exactly (the events cursor) use ``Timestamp``.
 public enum WireFormat {
     /// A new encoder with the project's settings. `JSONEncoder` is a class; make one per use site
     /// or share one that is never reconfigured.
