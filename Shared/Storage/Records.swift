@@ -1,4 +1,4 @@
-public import Contracts
+import Contracts
 public import Wire
 
 /// Who a token belongs to and what they administer, resolved in one query per request.
