@@ -61,7 +61,7 @@ let package = Package(
         library("Wire", []),
         library("HTTPCore", ["Wire"]),
         library("ServiceRuntime", ["Wire"]),
-        library("Observability", ["HTTPCore", "ServiceRuntime", "Wire"]),
+        library("Observability", ["HTTPCore", "HTTPServer", "ServiceRuntime", "Wire"]),
         library("Domain", ["Wire"]),
         library("Contracts", ["Wire"]),
         library("Storage", ["Contracts", "PostgresClient", "Domain", "Wire"]),

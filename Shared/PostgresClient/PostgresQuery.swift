@@ -49,6 +49,13 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += "$\(binds.count)"
         }
 
+        /// Appends an optional value; `nil` binds SQL NULL. (A separate overload so the compiler
+        /// does not warn about interpolating an optional.)
+        public mutating func appendInterpolation<T: PostgresBindable>(_ value: T?) {
+            binds.append(value?.postgresText)
+            sql += "$\(binds.count)"
+        }
+
         /// Splices raw SQL. Only for identifiers and fragments written in the code, never input.
         public mutating func appendInterpolation(unsafeRaw fragment: String) { sql += fragment }
     }
