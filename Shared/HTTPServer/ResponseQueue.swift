@@ -13,8 +13,9 @@ enum ResponseQueue {
     ///   or a server that is shutting down).
     /// - Returns: MHD's verdict, to be returned from the access handler (`.NO` closes the socket).
     static func queue(_ response: HTTPResponse, on connection: OpaquePointer, close: Bool) -> MHD_Result {
-        // MHD only accepts three-digit codes; a handler bug must not leave the client hanging.
-        let response = (100...599).contains(response.status)
+        // A final response needs a 2xx-5xx code (1xx are interim, and MHD refuses others); a
+        // handler bug must not leave the client hanging.
+        let response = (200...599).contains(response.status)
             ? response : .json(500, ["error": "invalid response status"])
         // RESPMEM_MUST_COPY: MHD copies the bytes before returning, so the borrowed body pointer
         // only needs to live for this call.

@@ -81,6 +81,21 @@ struct HTTPServerHardeningTests {
         }
     }
 
+    @Test func chunkedBodyStreamingFarPastTheLimitIsCutOff() async throws {
+        let log = HandlerLog()
+        try await withServer(limited, handler: recordingHandler(log)) { server in
+            let connection = try RawConnection(port: server.port)
+            try connection.send("POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n")
+            // Up to 64 MiB, far past the 1000-byte limit plus the 1 MiB the server reads and drops
+            // to answer 413, and more than loopback socket buffers hold (a few MiB).
+            let chunk = Array((String(64 * 1024, radix: 16) + "\r\n").utf8)
+                + [UInt8](repeating: 67, count: 64 * 1024) + Array("\r\n".utf8)
+            #expect(await connection.sendUntilRefused(chunk, times: 1024))
+            #expect(await connection.closedByServer())
+            #expect(log.calls == 0)
+        }
+    }
+
     @Test func differingDuplicateContentLengthGets400AndCloses() async throws {
         let log = HandlerLog()
         try await withServer(handler: recordingHandler(log)) { server in

@@ -31,13 +31,14 @@ final class RawConnection: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
-    init(port: Int, timeout: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to `host` (`127.0.0.1` or `::1`) on `port`; reads give up after `timeout` seconds.
+    init(port: Int, host: String = "127.0.0.1", timeout: Int = 5) throws {
+        fd = socket(host.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        guard Self.connect(fd, port: port) else {
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        guard Self.connect(fd, host: host, port: port) else {
             let code = errno
             Glibc.close(fd)
             throw Failure(description: "connect: errno \(code)")
@@ -50,20 +51,30 @@ final class RawConnection: @unchecked Sendable {
     static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { Glibc.close(fd) }
-        return connect(fd, port: port)
+        return connect(fd, host: "127.0.0.1", port: port)
     }
 
-    private static func connect(_ fd: Int32, port: Int) -> Bool {
+    private static func connect(_ fd: Int32, host: String, port: Int) -> Bool {
+        if host.contains(":") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { return false }
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            } == 0
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
-        }
-        return result == 0
+        } == 0
     }
 
     /// Sends raw bytes (the test writes the CRLFs itself).
@@ -86,9 +97,19 @@ final class RawConnection: @unchecked Sendable {
         try await offPool { try self.readResponseBlocking(bodyExpected: bodyExpected) }
     }
 
-    /// Reads until the server closes the connection; true if it did within the timeout.
+    /// Reads until the server closes (or resets) the connection; true if it did within the timeout.
     func closedByServer() async -> Bool {
         (try? await offPool { try self.fill(untilClosed: true) }) != nil
+    }
+
+    /// Sends `chunk` up to `times` times, stopping at the first failed send; true if a send failed
+    /// (the server closed the connection instead of reading on).
+    func sendUntilRefused(_ chunk: [UInt8], times: Int) async -> Bool {
+        let sentAll = try? await offPool { () -> Bool in
+            for _ in 0..<times { try self.send(chunk) }
+            return true
+        }
+        return sentAll == nil
     }
 
     private func readResponseBlocking(bodyExpected: Bool) throws -> Response {
@@ -125,7 +146,7 @@ final class RawConnection: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         repeat {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 {
+            if n == 0 || (n < 0 && errno == ECONNRESET) {
                 if untilClosed { return }
                 throw Failure(description: "connection closed by server")
             }

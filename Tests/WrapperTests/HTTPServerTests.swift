@@ -106,13 +106,16 @@ struct HTTPServerTests {
         }
     }
 
-    @Test func fiftyRequestsAreHandledConcurrently() async throws {
+    /// One MHD thread is enough: handlers run as tasks while their connections are suspended.
+    @Test(arguments: [1, 4])
+    func fiftyRequestsAreHandledConcurrently(threads: Int) async throws {
         let count = 50
         let log = HandlerLog()
-        try await withServer(handler: { request in
+        // Handlers await until every request is inside at once, or until this shared deadline
+        // (then `maxInside` falls short and the test fails).
+        let deadline = ContinuousClock.now + .seconds(5)
+        try await withServer(HTTPServerConfiguration(threadPoolSize: threads), handler: { request in
             log.enter(request)
-            // Await until every request is inside at once (or give up after 5 s, which fails below).
-            let deadline = ContinuousClock.now + .seconds(5)
             while log.inside < count && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(5))
             }
@@ -182,6 +185,29 @@ struct HTTPServerTests {
         #expect(!RawConnection.canConnect(port: server.port))
     }
 
+    @Test func droppedServerStopsInTheBackground() async throws {
+        var server: HTTPServer? = try HTTPServer { _ in .text(200, "ok") }
+        let port = try #require(server?.port)
+        #expect(RawConnection.canConnect(port: port))
+        server = nil
+        #expect(await eventually { !RawConnection.canConnect(port: port) })
+    }
+
+    @Test(.enabled(if: ipv6LoopbackExists()))
+    func listensOnIPv6Loopback() async throws {
+        let log = HandlerLog()
+        try await withServer(HTTPServerConfiguration(host: "::1"), handler: { request in
+            log.record(request)
+            return .text(200, "v6")
+        }) { server in
+            // Raw socket: FoundationNetworking rejects the bracketed literal as a bad URL (-1000).
+            let connection = try RawConnection(port: server.port, host: "::1")
+            try connection.send("GET / HTTP/1.1\r\nHost: [::1]\r\n\r\n")
+            #expect(try await connection.readResponse().text == "v6")
+            #expect(log.requests.first?.remoteAddress == "::1")
+        }
+    }
+
     @Test func startFailsWithACodeWhenThePortIsTaken() async throws {
         try await withServer(handler: { _ in .text(200, "ok") }) { server in
             let lines = Mutex<[String]>([])
@@ -207,4 +233,10 @@ struct HTTPServerTests {
         }
         #expect(error.code == .invalidConfiguration)
     }
+}
+
+/// Whether this machine has an IPv6 loopback (containers often do not).
+private func ipv6LoopbackExists() -> Bool {
+    guard let table = try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8) else { return false }
+    return table.split(separator: "\n").contains { $0.hasPrefix("00000000000000000000000000000001") }
 }
