@@ -73,6 +73,21 @@ public struct Router: Sendable {
         return allowed.isEmpty ? notFound(request) : methodNotAllowed(request, allowed)
     }
 
+    /// Every route's pattern, e.g. for bounded metric labels.
+    public var patterns: [String] {
+        var seen: [String] = []
+        for route in routes {
+            let pattern = "/" + route.segments.map { s -> String in
+                switch s {
+                case .literal(let l): return l
+                case .capture(let c): return ":" + c
+                }
+            }.joined(separator: "/")
+            if !seen.contains(pattern) { seen.append(pattern) }
+        }
+        return seen
+    }
+
     /// The handler closure to give a transport.
     public var handler: HTTPHandler {
         let router = self

@@ -141,3 +141,32 @@ public final class Publisher: Sendable {
         return connection
     }
 }
+
+/// Opens a publisher's connection at start (so readiness reflects it) and closes it last.
+public struct PublisherConnector: Service {
+    public let name = "publisher"
+    let publisher: Publisher
+    let logger: Logger
+
+    public init(publisher: Publisher, logger: Logger) {
+        self.publisher = publisher
+        self.logger = logger
+    }
+
+    public func run(_ shutdown: ShutdownSignal) async throws {
+        var backoff = Backoff()
+        while !shutdown.isTriggered {
+            do {
+                try await publisher.connect()
+                break
+            } catch {
+                logger.warning("broker not reachable yet", ["error": .string(String(describing: error))])
+                await shutdown.sleep(for: backoff.next())
+            }
+        }
+        await shutdown.wait()
+        // Let in-flight requests publish before closing (the HTTP server drains first).
+        await shutdown.sleep(for: .milliseconds(200))
+        await publisher.close()
+    }
+}

@@ -1,0 +1,50 @@
+import AMQPClient
+import Contracts
+import Foundation
+import Messaging
+
+/// A decoded command with what is needed to answer it.
+struct Command: Sendable {
+    enum Body: Sendable {
+        case createProject(CreateProjectCommand)
+        case createOrder(CreateOrderCommand)
+        case updateProjectItem(UpdateProjectItemCommand)
+    }
+
+    var body: Body
+    var replyTo: String?
+    var correlationID: String?
+
+    var header: CommandHeader {
+        switch body {
+        case .createProject(let c): return c.header
+        case .createOrder(let c): return c.header
+        case .updateProjectItem(let c): return c.header
+        }
+    }
+
+    var kind: String {
+        switch body {
+        case .createProject: return CommandType.createProject
+        case .createOrder: return CommandType.createOrder
+        case .updateProjectItem: return CommandType.updateProjectItem
+        }
+    }
+
+    /// Decodes a delivery; `nil` for an unknown type or a malformed body (which can never succeed).
+    init?(_ delivery: AMQPDelivery) {
+        do {
+            switch delivery.properties.type {
+            case CommandType.createProject?: body = .createProject(try Envelope.decode(CreateProjectCommand.self, from: delivery))
+            case CommandType.createOrder?: body = .createOrder(try Envelope.decode(CreateOrderCommand.self, from: delivery))
+            case CommandType.updateProjectItem?:
+                body = .updateProjectItem(try Envelope.decode(UpdateProjectItemCommand.self, from: delivery))
+            default: return nil
+            }
+        } catch {
+            return nil
+        }
+        replyTo = delivery.properties.replyTo
+        correlationID = delivery.properties.correlationID
+    }
+}

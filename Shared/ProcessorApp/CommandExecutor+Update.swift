@@ -1,0 +1,93 @@
+import Contracts
+import Domain
+import Messaging
+import PostgresClient
+import Storage
+import Wire
+
+extension CommandExecutor {
+    static func updateItem(_ command: UpdateProjectItemCommand, context: inout ExecutionContext, effects: inout Effects,
+                           conn: isolated PostgresConnection) throws -> CommandReply {
+        guard let item = try conn.findItem(projectID: command.projectID, iid: command.iid, forUpdate: true) else {
+            return .failure(404, code: "not_found", message: "Project item not found")
+        }
+        // Only the item's primary OMS may change it (checked again here, under the row lock).
+        guard item.omsID == command.omsID else {
+            return .failure(403, code: "forbidden", message: "You are not authorized to perform this action.")
+        }
+        var changes: [FieldChange] = []
+        var newStatus: ProjectItemStatus?
+        let current = ProjectItemStatus(value: item.statusValue, type: StatusType(rawValue: item.statusType) ?? .created)
+        if command.statusType != nil || command.statusValue != nil {
+            guard let typeText = command.statusType, let type = StatusType(rawValue: typeText) else {
+                return .failure(400, code: "invalid", message: "status.type is not a known status type", field: "status")
+            }
+            switch current.update(to: ProjectItemStatus(value: command.statusValue ?? current.value, type: type)) {
+            case .refused(let refusal):
+                return .failure(refusal.code == .itemIsFinal ? 409 : 400, code: refusal.code.description,
+                                message: refusal.reason, field: "status")
+            case .unchanged:
+                break
+            case .changed(let c):
+                changes += c
+                newStatus = ProjectItemStatus(value: command.statusValue ?? current.value, type: type)
+            }
+        }
+        var secrets = UserSecrets(item.userSecrets)
+        var written: Set<String> = []
+        if let patch = command.userSecrets {
+            do {
+                let merge = try secrets.merging(.object(patch.mapValues(JSONValue.string)))
+                written = merge.writtenKeys
+                if merge.changed, let change = merge.change {
+                    changes.append(change)
+                    secrets = merge.secrets
+                }
+            } catch {
+                return .failure(400, code: "invalid", message: error.message, field: "user_secrets")
+            }
+        }
+        guard !changes.isEmpty else {
+            return CommandReply(status: 200, items: [item], writtenSecretKeys: written.sorted())
+        }
+        let now = context.now
+        let isFirstResponse = newStatus != nil && item.firstResponseAt == nil
+        try conn.query("""
+            UPDATE project_items SET status_value = \(newStatus?.value ?? item.statusValue),
+                status_type = \(newStatus?.type.rawValue ?? item.statusType),
+                user_secrets = \(try WireFormat.encodeString(secrets.values))::jsonb,
+                first_response_at = CASE WHEN \(isFirstResponse) THEN \(now.rfc3339)::timestamptz ELSE first_response_at END,
+                updated_at = \(now.rfc3339)::timestamptz
+            WHERE id = \(item.id)
+            """)
+        if let status = newStatus {
+            try conn.query("""
+                INSERT INTO project_item_statuses (project_item_id, status_value, status_type, author, created_at)
+                VALUES (\(item.id), \(status.value), \(status.type.rawValue), \("oms:\(command.omsID)"), \(now.rfc3339)::timestamptz)
+                """)
+        }
+        var updated = item
+        updated.statusValue = newStatus?.value ?? item.statusValue
+        updated.statusType = newStatus?.type.rawValue ?? item.statusType
+        updated.userSecrets = secrets.values
+        updated.updatedAt = now
+        if isFirstResponse { updated.firstResponseAt = now }
+
+        effects.events.append(NewEvent(
+            type: "update", resource: "project_item", projectID: item.projectID, projectItemID: item.id,
+            projectItemIID: item.iid,
+            changes: .array(changes.map { .object(["field": .string($0.field), "before": .string($0.before), "after": .string($0.after)]) })))
+        let concerned = Set([item.omsID] + (try context.defaultOMS(conn).map { [$0.id] } ?? []))
+        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.update", at: now)
+        effects.outbox.append(try Notifications.domainEvent(DomainEvent(
+            kind: DomainEvent.Kind.itemUpdated, occurredAt: now, projectID: item.projectID, projectItemID: item.id,
+            orderID: item.orderID, providerID: item.providerID, serviceID: item.serviceID, offerID: item.offerID,
+            omsID: item.omsID, statusType: newStatus?.type.rawValue, previousStatusType: newStatus.map { _ in item.statusType },
+            firstResponseSeconds: isFirstResponse ? Double(now.microseconds - item.createdAt.microseconds) / 1_000_000 : nil)))
+        if let status = newStatus, status.type != current.type, Notifications.userIsToldAbout(status.type),
+           let project = try conn.findProject(id: item.projectID) {
+            effects.outbox.append(try Notifications.statusEmail(item: updated, project: project, at: now))
+        }
+        return CommandReply(status: 200, items: [updated], writtenSecretKeys: written.sorted())
+    }
+}

@@ -1,0 +1,24 @@
+public import Messaging
+public import ServiceRuntime
+
+/// Settings of `oms-processor`.
+///
+/// | variable | default | meaning |
+/// |---|---|---|
+/// | `OMS_PROCESSOR_CONSUMERS` | 2 | concurrent command consumers (each its own connection and batches) |
+/// | `OMS_PROCESSOR_BATCH` | 64 | most commands handled in one transaction |
+/// | `OMS_PROCESSOR_PREFETCH` | 256 | unacked commands per consumer |
+/// plus the shared variables of ``InfrastructureConfiguration`` (HTTP port 9101).
+public struct ProcessorConfiguration: Sendable {
+    public var infrastructure: InfrastructureConfiguration
+    public var consumers: Int
+    public var batchSize: Int
+    public var prefetch: Int
+
+    public init(environment: Environment) throws {
+        infrastructure = try InfrastructureConfiguration(environment: environment, service: "oms-processor", defaultPort: 9101)
+        consumers = try environment.int("OMS_PROCESSOR_CONSUMERS", default: 2, in: 1...32)
+        batchSize = try environment.int("OMS_PROCESSOR_BATCH", default: 64, in: 1...1000)
+        prefetch = try environment.int("OMS_PROCESSOR_PREFETCH", default: 256, in: 1...10_000)
+    }
+}
