@@ -83,7 +83,8 @@ final class Daemon: Sendable {
         // MHD_stop_daemon aborts the process if a connection is suspended: wait until none can be.
         await context.drain()
         // Closes idle keep-alive connections; their completion callbacks run inside this call,
-        // so the context must still be alive here.
+        // so the context must still be alive here. It joins MHD's threads, which exit promptly
+        // once signalled, so blocking this task's thread for it is brief.
         MHD_stop_daemon(resources.daemon)
         if listener >= 0 { cmhd_close_listener(listener) }
         resources.logger.deinitialize(count: 1)

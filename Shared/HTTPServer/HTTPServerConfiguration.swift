@@ -58,7 +58,8 @@ public struct HTTPServerConfiguration: Sendable {
         }
         try require(!host.isEmpty, "host must be a numeric IPv4 or IPv6 address")
         try require((0...65535).contains(port), "port must be between 0 and 65535, not \(port)")
-        try require((1...1024).contains(threadPoolSize), "threadPoolSize must be between 1 and 1024, not \(threadPoolSize)")
+        try require((1...1024).contains(threadPoolSize),
+                    "threadPoolSize must be between 1 and 1024, not \(threadPoolSize)")
         try require(connectionLimit >= threadPoolSize && connectionLimit <= Int(Int32.max),
                     "connectionLimit must be at least threadPoolSize (\(threadPoolSize)), not \(connectionLimit)")
         try require((0...Int(Int32.max)).contains(perIPConnectionLimit),

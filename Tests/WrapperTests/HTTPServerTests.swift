@@ -65,6 +65,22 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func urlSessionUploadOverTheLimitGets413() async throws {
+        let log = HandlerLog()
+        try await withServer(HTTPServerConfiguration(maxBodyBytes: 1000), handler: { request in
+            log.record(request)
+            return .text(200, "read it all")
+        }) { server in
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/upload")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(repeating: 65, count: 3_000_000)
+            let (data, urlResponse) = try await URLSession(configuration: .ephemeral).data(for: request)
+            #expect((urlResponse as? HTTPURLResponse)?.statusCode == 413)
+            #expect(String(decoding: data, as: UTF8.self) == #"{"error":"request body too large"}"#)
+            #expect(log.calls == 0)
+        }
+    }
+
     @Test func sequentialRequestsReuseOneKeepAliveConnection() async throws {
         try await withServer(handler: { request in
             .text(200, request.method + " " + request.path + " " + String(decoding: request.body, as: UTF8.self))
