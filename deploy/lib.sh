@@ -3,7 +3,7 @@
 # Defines paths and small helpers only; sets no shell options of its own.
 
 OMS_REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OMS_LOCAL_DIR="${OMS_LOCAL_DIR:-$OMS_REPO_DIR/.local}"
+OMS_LOCAL_DIR="$(realpath -m -- "${OMS_LOCAL_DIR:-$OMS_REPO_DIR/.local}")"
 export OMS_LOCAL_DIR
 
 # The Debian python (has aiosmtpd and yaml from apt); a pyenv `python3` may come first on PATH.
@@ -27,11 +27,12 @@ oms_as_root() {
 
 # The prefix that runs a command as USER, in the array OMS_USER_CMD: nothing when we are USER,
 # runuser when root (no login shell, so nologin users work), else sudo. Environment is passed
-# with `env` in the command itself, because runuser and sudo both reset parts of it.
+# with `env` in the command itself, because runuser and sudo both reset parts of it. The command
+# runs in /: USER may not be allowed into the current folder (Erlang then fails to load code).
 oms_user_cmd() {
     if [[ $(id -un) == "$1" ]]; then OMS_USER_CMD=()
-    elif [[ $(id -u) -eq 0 ]]; then OMS_USER_CMD=(runuser -u "$1" --)
-    else OMS_USER_CMD=(sudo -u "$1" --)
+    elif [[ $(id -u) -eq 0 ]]; then OMS_USER_CMD=(runuser -u "$1" -- env -C /)
+    else OMS_USER_CMD=(sudo -u "$1" -- env -C /)
     fi
 }
 oms_as_user() { oms_user_cmd "$1"; shift; "${OMS_USER_CMD[@]}" "$@"; }
