@@ -78,7 +78,8 @@ extension CommandExecutor {
             projectItemIID: item.iid,
             changes: .array(changes.map { .object(["field": .string($0.field), "before": .string($0.before), "after": .string($0.after)]) })))
         let concerned = Set([item.omsID] + (try context.defaultOMS(conn).map { [$0.id] } ?? []))
-        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.update", at: now)
+        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.update",
+                                                          projectID: item.projectID, itemID: item.id, at: now)
         effects.outbox.append(try Notifications.domainEvent(DomainEvent(
             kind: DomainEvent.Kind.itemUpdated, occurredAt: now, projectID: item.projectID, projectItemID: item.id,
             orderID: item.orderID, providerID: item.providerID, serviceID: item.serviceID, offerID: item.offerID,
