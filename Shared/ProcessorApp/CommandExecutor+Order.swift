@@ -85,7 +85,7 @@ extension CommandExecutor {
                 orderID: orderID, providerID: offer.provider.id, serviceID: offer.service.id, offerID: offer.id,
                 omsID: omsID, statusType: status.type.rawValue)))
         }
-        let project = try conn.findProject(id: command.projectID)
+        let project = try conn.findProject(id: command.projectID, withItems: false)
         effects.outbox += try Notifications.orderEmails(items: items, offers: offers, project: project, at: now)
         return CommandReply(status: 201, items: items)
     }
