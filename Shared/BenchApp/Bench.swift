@@ -33,13 +33,16 @@ public enum Bench {
     static func run(_ options: BenchOptions) async throws {
         let clock = ContinuousClock()
         let origin = clock.now
-        func nanos() -> UInt64 { UInt64((clock.now - origin).components.attoseconds / 1_000_000_000) + UInt64((clock.now - origin).components.seconds) * 1_000_000_000 }
+        @Sendable func nanos() -> UInt64 {
+            let elapsed = (clock.now - origin).components
+            return UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
+        }
         // The receiver records when each trigger (by delivery id) arrived.
-        let arrivals = Mutex<[String: UInt64]>([:])
+        let arrivals = Arrivals()
         let receiver = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: options.receiverPort,
                                                                              threadPoolSize: 4)) { request in
             let at = nanos()
-            if let id = request.header("X-OMS-Delivery-Id") { arrivals.withLock { $0[id] = $0[id] ?? at } }
+            if let id = request.header("X-OMS-Delivery-Id") { arrivals.record(id, at: at) }
             return HTTPResponse(status: 204)
         }
         let db = try await PostgresConnection.connect(PostgresConfiguration(url: options.databaseURL,
@@ -61,12 +64,12 @@ public enum Bench {
         let body = #"{"resource_id":"\#(options.resourceID)","offer_id":\#(options.offerID),"parameters":{"cpu":2,"flavour":"small"}}"#
 
         func drive(_ count: Int) async -> [Sample] {
-            let next = Mutex(0)
+            let next = Ticket()
             return await withTaskGroup(of: [Sample].self) { group in
                 for _ in 0..<options.concurrency {
                     group.addTask {
                         var mine: [Sample] = []
-                        while next.withLock({ n -> Bool in n += 1; return n <= count }) {
+                        while next.take() <= count {
                             let start = nanos()
                             let response = try? await http.send(OutgoingRequest(method: "POST", url: orderURL, headers: headers, text: body))
                             let json = response.flatMap { try? WireFormat.decode(JSONValue.self, from: $0.body) }
@@ -83,7 +86,7 @@ public enum Bench {
         }
 
         if options.warmup > 0 { _ = await drive(options.warmup) }
-        arrivals.withLock { $0.removeAll() }
+        arrivals.reset()
         let runStart = nanos()
         let samples = await drive(options.orders)
         let runEnd = nanos()
@@ -94,7 +97,7 @@ public enum Bench {
         let deadline = clock.now + .seconds(60)
         var deliveryItems: [String: Int64] = [:]
         while clock.now < deadline {
-            let ids = arrivals.withLock { Array($0.keys) }
+            let ids = Array(arrivals.all.keys)
             if ids.count >= wanted {
                 let uuids = ids.compactMap(UUID.init(uuidString:))
                 for row in try await db.query("""
@@ -112,7 +115,7 @@ public enum Bench {
             itemKeys[try row.int("id")] = (try row.int("project_id"), try row.int("iid"))
         }
         var firstArrival: [Int64: UInt64] = [:]  // iid -> first trigger
-        for (delivery, at) in arrivals.withLock({ $0 }) {
+        for (delivery, at) in arrivals.all {
             guard let item = deliveryItems[delivery.lowercased()], let (_, iid) = itemKeys[item] else { continue }
             firstArrival[iid] = min(firstArrival[iid] ?? .max, at)
         }
@@ -130,7 +133,7 @@ public enum Bench {
 
     static func report(options: BenchOptions, samples: [Sample], created: Int, seconds: Double, create: [Double], trigger: [Double]) {
         func pct(_ values: [Double], _ p: Double) -> Double {
-            guard !values.isEmpty else { return .nan }
+            guard !values.isEmpty else { return 0 }
             let sorted = values.sorted()
             return sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)]
         }
@@ -152,4 +155,20 @@ public enum Bench {
         ]
         if let line = try? WireFormat.encodeString(json) { print(line) }
     }
+}
+
+/// Hands out 1, 2, 3… to concurrent workers.
+final class Ticket: Sendable {
+    private let value = Mutex(0)
+
+    func take() -> Int { value.withLock { v in v += 1; return v } }
+}
+
+/// When each trigger (by delivery id) first arrived.
+final class Arrivals: Sendable {
+    private let value = Mutex<[String: UInt64]>([:])
+
+    func record(_ id: String, at: UInt64) { value.withLock { $0[id] = $0[id] ?? at } }
+    func reset() { value.withLock { $0.removeAll() } }
+    var all: [String: UInt64] { value.withLock { $0 } }
 }

@@ -109,7 +109,7 @@ final class DeliveryHandler: Sendable {
         do {
             let message = try WireFormat.encodeString(delivery)
             try await pool.withConnection { conn in
-                try await conn.query("""
+                _ = try await conn.query("""
                     INSERT INTO deliveries (id, kind, target, oms_id, status, attempts, last_error, message, delivered_at)
                     VALUES (\(delivery.id), \(delivery.kind.rawValue), \(delivery.target), \(delivery.omsID), \(status),
                             \(attempts), \(error), \(message)::jsonb,

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPCore
 import PostgresClient
 import Synchronization
 import Testing
@@ -12,7 +13,7 @@ import Wire
 struct NoLossTests {
     @Test("kill -9 of oms-processor while orders are created loses none and duplicates none")
     func processorCrash() async throws {
-        let smtp = try SMTPCatcher()
+        let smtp = try await SMTPCatcher()
         defer { smtp.stop() }
         let receiver = try TriggerReceiver()
         try await SystemUnderTest.with(environment: ["OMS_SMTP_URL": smtp.url, "OMS_REPLY_TIMEOUT": "300ms"]) { system in
@@ -27,9 +28,9 @@ struct NoLossTests {
             let projectID = try #require(project.json?["id"]?.intValue)
 
             let total = 150
-            let accepted = Mutex<[String: Int]>([:])  // Idempotency-Key -> first accepting status
+            let accepted = Shared<[String: Int]>([:])  // Idempotency-Key -> first accepting status
             let crashAfter = 40
-            let crashed = Mutex(false)
+            let crashed = Shared(false)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The crash: once enough orders are accepted, kill -9 the processor, then restart it.
                 group.addTask {
@@ -42,7 +43,7 @@ struct NoLossTests {
                     try await system.waitReady("oms-processor")
                 }
                 // Clients: each order is retried with the same Idempotency-Key until accepted.
-                let next = Mutex(0)
+                let next = Shared(0)
                 for _ in 0..<6 {
                     group.addTask {
                         while true {
@@ -104,4 +105,13 @@ struct NoLossTests {
         }
         await receiver.stop()
     }
+}
+
+/// A value shared between test tasks.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }

@@ -12,7 +12,7 @@ import Wire
 struct OrderFlowTests {
     @Test("an order travels from the user to the OMS trigger and the provider's mailbox, and back")
     func orderEndToEnd() async throws {
-        let smtp = try SMTPCatcher()
+        let smtp = try await SMTPCatcher()
         defer { smtp.stop() }
         let receiver = try TriggerReceiver()
         try await SystemUnderTest.with(environment: ["OMS_SMTP_URL": smtp.url]) { system in
@@ -98,7 +98,8 @@ struct OrderFlowTests {
                 return text.contains("oms_orders_created_total{") && text.contains("Demo Provider")
                     && text.contains("oms_status_changes_total{status=\"registered\"} 1")
             }
-            #expect(counted, "\(try await TestHTTP.send("GET", system.url(of: "oms-metrics") + "/metrics").text)")
+            let metricsText = try await TestHTTP.send("GET", system.url(of: "oms-metrics") + "/metrics").text
+            #expect(counted, "\(metricsText)")
 
             // SIGTERM: every service stops taking work, finishes and exits 0.
             let statuses = await system.stopAll()

@@ -30,7 +30,7 @@ public final class ServiceProcess: @unchecked Sendable {
         p.arguments = arguments
         p.environment = environment
         if !FileManager.default.fileExists(atPath: logURL.path) {
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: logURL)
         handle.seekToEndOfFile()
