@@ -48,7 +48,7 @@ final class ChildServer: Sendable {
     /// The child's stdout and stderr so far.
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    /// Kills the child and waits for it to exit; safe to call twice.
+    /// Kills the child at once; safe to call twice.
     ///
     /// SIGKILL, not SIGTERM: a child started from a Swift concurrency (dispatch worker) thread
     /// inherits that thread's signal mask, in which SIGTERM is blocked, so `terminate()`
