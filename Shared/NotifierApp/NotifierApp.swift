@@ -4,6 +4,7 @@ import HTTPServer
 import Messaging
 import Observability
 import PostgresClient
+import Storage
 public import ServiceRuntime
 
 /// `oms-notifier`: delivers triggers, e-mails and callbacks, with retries and dead letters.
@@ -39,7 +40,7 @@ public enum NotifierApp {
                                        batchSize: configuration.concurrency, logger: logger, health: consumerHealth,
                                        handler: handler.handle)
         let health = HealthEndpoints(checks: [
-            ReadinessCheck("database") { await pool.isHealthy() },
+            ReadinessCheck("database") { await pool.schemaIsCurrent() },
             ReadinessCheck("broker") { consumerHealth.isUp },
         ], registry: registry)
         var router = Router()

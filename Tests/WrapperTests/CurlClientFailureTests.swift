@@ -30,7 +30,7 @@ struct CurlClientFailureTests {
         let elapsed = ContinuousClock.now - start
         #expect(error?.code == .timedOut)
         // Not before the timeout, and nowhere near the server's 30 s (margin for a loaded machine).
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(5), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(20), "took \(elapsed)")
         // The worker is usable again at once.
         let next = try await client.send(OutgoingRequest(url: "\(stub.baseURL)/after"))
         #expect(next.status == 200)
@@ -49,7 +49,7 @@ struct CurlClientFailureTests {
         let elapsed = ContinuousClock.now - start
         await client.shutdown()
         #expect(error?.code == .timedOut)
-        #expect(elapsed < .seconds(5), "took \(elapsed)")  // without a timeout it would never end
+        #expect(elapsed < .seconds(20), "took \(elapsed)")  // without a timeout it would never end
     }
 
     @Test("a connect that hangs gives timedOut at the connect timeout, not the total timeout")
@@ -66,7 +66,7 @@ struct CurlClientFailureTests {
         await client.shutdown()
         #expect(error?.code == .timedOut)
         // Far below the 20 s total timeout (and the minutes of SYN retries without any timeout).
-        #expect(elapsed < .seconds(8), "took \(elapsed)")
+        #expect(elapsed < .seconds(15), "took \(elapsed)")
     }
 
     @Test("https to a server that does not speak TLS gives tls")

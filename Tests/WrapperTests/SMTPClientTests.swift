@@ -123,7 +123,7 @@ struct SMTPClientTests {
         let elapsed = ContinuousClock.now - start
         await client.shutdown()
         #expect(error?.code == .timedOut)
-        #expect(elapsed < .seconds(5), "took \(elapsed)")  // without a timeout it would never end
+        #expect(elapsed < .seconds(20), "took \(elapsed)")  // without a timeout it would never end
     }
 
     @Test("requireTLS refuses a server without STARTTLS instead of sending in the clear")
