@@ -144,7 +144,7 @@ struct CurlClientFailureTests {
         await client.shutdown()
         #expect(throws: CancellationError.self) { try result.get() }
         // libcurl calls the progress callback about once a second while it waits.
-        #expect(elapsed < .seconds(5), "aborted \(elapsed) after the cancellation")
+        #expect(elapsed < .seconds(20), "aborted \(elapsed) after the cancellation")
     }
 
     @Test("after shutdown, send throws shutdown")
