@@ -21,6 +21,8 @@ public struct Ctl: Sendable {
     /// The structured log of long-running commands (`trigger-sink`): start, stop, failures.
     public let logSink: LogSink
 
+    /// - Parameters: where configuration comes from and where each kind of output goes; the
+    ///   defaults are the process's environment, standard output and standard error.
     public init(environment: Environment = .process, output: CtlOutput = .standardOutput,
                 errors: CtlOutput = .standardError, shutdown: ShutdownSignal = ShutdownSignal(),
                 logSink: LogSink = .standardOutput) {

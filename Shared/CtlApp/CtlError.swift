@@ -21,11 +21,14 @@ public struct CtlError: Error, CustomStringConvertible, Sendable {
         public var description: String { name }
     }
 
+    /// The kind, which decides the exit status.
     public let code: Code
+    /// What went wrong, for the operator (printed after `omsctl: `).
     public let message: String
     /// The command whose usage to print with a usage error (`oms register`), or `nil` for all.
     public let command: String?
 
+    /// - Parameters: `command` names the command whose usage a usage error shows.
     public init(_ code: Code, _ message: String, command: String? = nil) {
         self.code = code
         self.message = message

@@ -168,6 +168,10 @@ struct CtlAdminTests {
         #expect(await ctl.run(["migrate", "now"]) == 2)
         #expect(await ctl.run(["token", "issue", "--user"]) == 2)
         #expect(ctl.errors.lines.contains("omsctl: --user needs a value"))
+        #expect(await ctl.run(["trigger-sink", "--port=http"]) == 2)
+        #expect(ctl.errors.lines.contains("omsctl: --port must be an integer from 0 to 65535, not 'http'"))
+        #expect(await ctl.run(["token", "revoke", "--user", "a", "--user", "b"]) == 2)
+        #expect(ctl.errors.lines.contains("omsctl: --user given more than once"))
     }
 
     @Test("an unreachable database is a failure (exit 1) with a message naming it")
