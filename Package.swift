@@ -77,7 +77,7 @@ let package = Package(
                                "PostgresClient", "AMQPClient", "HTTPCore", "HTTPServer", "Wire"]),
         library("CtlApp", ["Contracts", "Domain", "Storage", "Messaging", "ServiceRuntime", "PostgresClient", "AMQPClient",
                            "CryptoClient", "HTTPCore", "HTTPServer", "Wire"]),
-        library("BenchApp", ["HTTPCore", "HTTPServer", "CurlClient", "ServiceRuntime", "Wire"]),
+        library("BenchApp", ["HTTPCore", "HTTPServer", "CurlClient", "PostgresClient", "ServiceRuntime", "Wire"]),
 
         // Executables: main.swift reads configuration and runs the services.
         service("oms-gateway", ["GatewayApp", "ServiceRuntime"]),
@@ -97,6 +97,6 @@ let package = Package(
         tests("ServiceTests", ["Contracts", "GatewayApp", "ProcessorApp", "NotifierApp", "MetricsApp", "CtlApp", "Messaging",
                                "Storage", "Observability", "ServiceRuntime", "HTTPCore", "Domain", "Wire",
                                "TestSupport", "PostgresClient", "AMQPClient"]),
-        tests("EndToEndTests", ["TestSupport", "HTTPCore", "HTTPServer", "CurlClient", "PostgresClient", "Wire"]),
+        tests("EndToEndTests", ["TestSupport", "HTTPCore", "HTTPServer", "CurlClient", "CryptoClient", "PostgresClient", "Wire"]),
     ]
 )

@@ -83,7 +83,8 @@ if ! oms_port_open "$SINK_PORT"; then
     oms_die "trigger-sink: not listening on $SINK_PORT"
 fi
 "$OMS_BIN_DIR/omsctl" seed-demo --trigger-url "http://127.0.0.1:$SINK_PORT$TRIGGER_PATH" \
-    --provider-email "$DEMO_PROVIDER_EMAIL" --user-email "$DEMO_USER_EMAIL" >"$OMS_LOCAL_DIR/seed-demo.out"
+    --provider-email "$DEMO_PROVIDER_EMAIL" --user-email "$DEMO_USER_EMAIL" >"$OMS_LOCAL_DIR/seed-demo.out" \
+    || { tail -n 20 "$OMS_LOCAL_DIR/seed-demo.out" >&2; oms_die "omsctl seed-demo failed"; }
 # seed-demo prints one JSON object (maybe among JSON log lines). Keep that object in demo.json
 # and read the fields the commands below need, wherever they are nested.
 demo_vars=$("$OMS_PYTHON" - "$OMS_LOCAL_DIR/seed-demo.out" "$OMS_LOCAL_DIR/demo.json" <<'PY'

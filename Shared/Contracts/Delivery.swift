@@ -19,16 +19,22 @@ public struct Delivery: Codable, Sendable, Hashable {
     /// The EOSC event that caused it, for the delivery log.
     public var eventKind: String?
     public var omsID: Int64?
+    /// The subject of the event, for the delivery log and tracing (not sent in EOSC triggers).
+    public var projectID: Int64?
+    public var projectItemID: Int64?
     public var email: EmailContent?
     public var callback: CallbackContent?
 
     public init(id: UUID = UUID(), kind: Kind, createdAt: Timestamp, eventKind: String? = nil, omsID: Int64? = nil,
-                email: EmailContent? = nil, callback: CallbackContent? = nil) {
+                projectID: Int64? = nil, projectItemID: Int64? = nil, email: EmailContent? = nil,
+                callback: CallbackContent? = nil) {
         self.id = id
         self.kind = kind
         self.createdAt = createdAt
         self.eventKind = eventKind
         self.omsID = omsID
+        self.projectID = projectID
+        self.projectItemID = projectItemID
         self.email = email
         self.callback = callback
     }

@@ -64,7 +64,7 @@ extension Gateway {
     func omsItems(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let (_, oms) = try await administeredOMS(request, params)
         let (fromID, limit) = try Paging.parse(request)
-        let project = try await visibleProject(params, oms: oms)
+        let project = try await visibleProject(params, oms: oms, withItems: false)
         let items = try await db {
             try $0.items(projectID: project.id, omsID: oms.isDefault ? nil : oms.id, afterIID: fromID, limit: limit)
         }
@@ -104,10 +104,10 @@ extension Gateway {
     }
 
     /// A project the OMS may see: any for the default OMS, else one with an item it handles.
-    func visibleProject(_ params: PathParameters, oms: OMSRecord) async throws -> ProjectRecord {
+    func visibleProject(_ params: PathParameters, oms: OMSRecord, withItems: Bool = true) async throws -> ProjectRecord {
         let id = try pathID(params, "project_id", notFound: APIError.projectNotFound)
         let found = try await db { conn -> ProjectRecord? in
-            guard let project = try conn.findProject(id: id) else { return nil }
+            guard let project = try conn.findProject(id: id, withItems: withItems) else { return nil }
             if oms.isDefault { return project }
             return try conn.items(projectID: id, omsID: oms.id, limit: 1).isEmpty ? nil : project
         }
@@ -117,7 +117,7 @@ extension Gateway {
 
     /// An item the OMS may see (its primary OMS, or the default OMS); others are "not found".
     func visibleItem(_ params: PathParameters, oms: OMSRecord) async throws -> ProjectItemRecord {
-        let project = try await visibleProject(params, oms: oms)
+        let project = try await visibleProject(params, oms: oms, withItems: false)
         let iid = try pathID(params, "item_id", notFound: APIError.itemNotFound)
         guard let item = try await db({ try $0.findItem(projectID: project.id, iid: iid) }),
               oms.isDefault || item.omsID == oms.id else {

@@ -66,7 +66,7 @@ extension Gateway {
         let user = try await auth.authenticate(request)
         let body = try RequestBody(request)
         try body.onlyAllowed(["resource_id", "offer_id", "parameters", "request_voucher", "voucher_id"])
-        let project = try await ownProject(params, user: user)
+        let project = try await ownProject(params, user: user, withItems: false)
         let resourceID = try body.requiredIdentifier("resource_id")
         let offerIID = try body.requiredInt("offer_id")
         let submitted = try Self.submittedValues(body.fields["parameters"])
@@ -93,7 +93,7 @@ extension Gateway {
 
     func listItems(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let user = try await auth.authenticate(request)
-        let project = try await ownProject(params, user: user)
+        let project = try await ownProject(params, user: user, withItems: false)
         let (fromID, limit) = try Paging.parse(request)
         let items = try await db { try $0.items(projectID: project.id, afterIID: fromID, limit: limit) }
         return .json(200, ["project_items": .array(items.map { Representation.item($0) })] as JSONValue)
@@ -101,7 +101,7 @@ extension Gateway {
 
     func showItem(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let user = try await auth.authenticate(request)
-        let project = try await ownProject(params, user: user)
+        let project = try await ownProject(params, user: user, withItems: false)
         let iid = try pathID(params, "item_id", notFound: APIError.itemNotFound)
         guard let item = try await db({ try $0.findItem(projectID: project.id, iid: iid) }) else { throw APIError.itemNotFound }
         return .json(200, Representation.item(item))
@@ -130,9 +130,9 @@ extension Gateway {
         return response
     }
 
-    func ownProject(_ params: PathParameters, user: AuthContext) async throws -> ProjectRecord {
+    func ownProject(_ params: PathParameters, user: AuthContext, withItems: Bool = true) async throws -> ProjectRecord {
         let id = try pathID(params, "project_id", notFound: APIError.projectNotFound)
-        guard let project = try await db({ try $0.findProject(id: id) }), project.userID == user.userID else {
+        guard let project = try await db({ try $0.findProject(id: id, withItems: withItems) }), project.userID == user.userID else {
             throw APIError.projectNotFound
         }
         return project

@@ -3,6 +3,7 @@ import Observability
 import PostgresClient
 import ServiceRuntime
 import Storage
+import Wire
 
 /// The gateway's endpoints and what they share. Endpoints are plain functions from a request
 /// value to a response value, so they are tested without sockets.

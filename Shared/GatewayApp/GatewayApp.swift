@@ -3,6 +3,7 @@ import HTTPServer
 import Messaging
 import Observability
 import PostgresClient
+import Storage
 public import ServiceRuntime
 
 /// `oms-gateway`: every HTTP API.
@@ -32,7 +33,7 @@ public enum GatewayApp {
                                                        publicURL: configuration.publicURL),
                               logger: logger)
         let health = HealthEndpoints(checks: [
-            ReadinessCheck("database") { await pool.isHealthy() },
+            ReadinessCheck("database") { await pool.schemaIsCurrent() },
             ReadinessCheck("broker") { rpc.isReady },
         ], registry: registry)
         let router = gateway.router(health: health)

@@ -78,13 +78,14 @@ extension CommandExecutor {
             effects.events.append(NewEvent(type: "create", resource: "project_item", projectID: command.projectID,
                                            projectItemID: id, projectItemIID: iid))
             let concerned = Set([omsID, defaultOMS.id])
-            effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.create", at: now)
+            effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.create",
+                                                          projectID: command.projectID, itemID: id, at: now)
             effects.outbox.append(try Notifications.domainEvent(DomainEvent(
                 kind: DomainEvent.Kind.itemCreated, occurredAt: now, projectID: command.projectID, projectItemID: id,
                 orderID: orderID, providerID: offer.provider.id, serviceID: offer.service.id, offerID: offer.id,
                 omsID: omsID, statusType: status.type.rawValue)))
         }
-        let project = try conn.findProject(id: command.projectID)
+        let project = try conn.findProject(id: command.projectID, withItems: false)
         effects.outbox += try Notifications.orderEmails(items: items, offers: offers, project: project, at: now)
         return CommandReply(status: 201, items: items)
     }

@@ -13,7 +13,7 @@ extension CommandExecutor {
         effects.events.append(NewEvent(type: "create", resource: "project", projectID: id))
         // A new project has no items yet, so only the default OMS (the mediator) is concerned.
         let concerned = try context.defaultOMS(conn).map { Set([$0.id]) } ?? []
-        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project.create", at: context.now)
+        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project.create", projectID: id, at: context.now)
         effects.outbox.append(try Notifications.domainEvent(DomainEvent(
             kind: DomainEvent.Kind.projectCreated, occurredAt: context.now, projectID: id)))
         return CommandReply(status: 201, project: project)

@@ -78,14 +78,15 @@ extension CommandExecutor {
             projectItemIID: item.iid,
             changes: .array(changes.map { .object(["field": .string($0.field), "before": .string($0.before), "after": .string($0.after)]) })))
         let concerned = Set([item.omsID] + (try context.defaultOMS(conn).map { [$0.id] } ?? []))
-        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.update", at: now)
+        effects.outbox += try Notifications.triggers(to: context.omses(concerned, conn), event: "project_item.update",
+                                                          projectID: item.projectID, itemID: item.id, at: now)
         effects.outbox.append(try Notifications.domainEvent(DomainEvent(
             kind: DomainEvent.Kind.itemUpdated, occurredAt: now, projectID: item.projectID, projectItemID: item.id,
             orderID: item.orderID, providerID: item.providerID, serviceID: item.serviceID, offerID: item.offerID,
             omsID: item.omsID, statusType: newStatus?.type.rawValue, previousStatusType: newStatus.map { _ in item.statusType },
             firstResponseSeconds: isFirstResponse ? Double(now.microseconds - item.createdAt.microseconds) / 1_000_000 : nil)))
         if let status = newStatus, status.type != current.type, Notifications.userIsToldAbout(status.type),
-           let project = try conn.findProject(id: item.projectID) {
+           let project = try conn.findProject(id: item.projectID, withItems: false) {
             effects.outbox.append(try Notifications.statusEmail(item: updated, project: project, at: now))
         }
         return CommandReply(status: 200, items: [updated], writtenSecretKeys: written.sorted())

@@ -9,9 +9,11 @@ import Wire
 enum Notifications {
     /// One payload-free trigger per concerned OMS that has a trigger URL (EOSC: one call per event
     /// per OMS; the OMS then reads `/events`).
-    static func triggers(to omses: [OMSRecord], event: String, at now: Timestamp) throws -> [OutboxMessage] {
+    static func triggers(to omses: [OMSRecord], event: String, projectID: Int64, itemID: Int64? = nil,
+                         at now: Timestamp) throws -> [OutboxMessage] {
         try omses.filter { $0.triggerURL != nil }.map { oms in
-            try delivery(Delivery(kind: .trigger, createdAt: now, eventKind: event, omsID: oms.id))
+            try delivery(Delivery(kind: .trigger, createdAt: now, eventKind: event, omsID: oms.id, projectID: projectID,
+                                  projectItemID: itemID))
         }
     }
 

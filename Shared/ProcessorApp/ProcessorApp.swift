@@ -3,6 +3,7 @@ import HTTPServer
 import Messaging
 import Observability
 import PostgresClient
+import Storage
 public import ServiceRuntime
 
 /// `oms-processor`: the only writer of the order lifecycle.
@@ -41,7 +42,7 @@ public enum ProcessorApp {
         }
         services.append(relay)
         let health = HealthEndpoints(checks: [
-            ReadinessCheck("database") { await pool.isHealthy() },
+            ReadinessCheck("database") { await pool.schemaIsCurrent() },
             ReadinessCheck("broker") { [consumerHealth] in consumerHealth.allSatisfy(\.isUp) },
         ], registry: registry)
         var router = Router()

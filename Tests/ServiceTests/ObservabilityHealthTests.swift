@@ -52,7 +52,9 @@ struct ObservabilityHealthTests {
         #expect(response.bodyText == #"{"checks":{"broker":"timeout","cache":"timeout","database":"failing","disk":"ok"},"# +
             #""failing":["broker","cache","database"],"status":"not ready"}"#)
         #expect(elapsed >= .milliseconds(150))
-        #expect(elapsed < .seconds(2), "checks run concurrently and a hang is abandoned at the timeout")
+        // The hangs last an hour; answering within a minute proves they were abandoned at the
+        // timeout, with room for a machine loaded by parallel tests.
+        #expect(elapsed < .seconds(60), "checks run concurrently and a hang is abandoned at the timeout")
     }
 
     @Test("/readyz fails once shutdown is triggered, so traffic drains")

@@ -80,3 +80,13 @@ extension PostgresConnection {
 
     typealias Report = Migrations.Report
 }
+
+extension PostgresPool {
+    /// Whether the database answers and its schema has every migration this build knows:
+    /// a service is not ready to work on an older schema.
+    public func schemaIsCurrent() async -> Bool {
+        let latest = Migrations.all.map(\.version).max() ?? 0
+        let rows = try? await query("SELECT count(*) AS n FROM schema_migrations WHERE version = \(latest)")
+        return (try? rows?.first?.int("n")) == 1
+    }
+}

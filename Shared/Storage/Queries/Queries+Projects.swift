@@ -10,9 +10,18 @@ extension PostgresConnection {
         FROM projects p JOIN users u ON u.id = p.user_id
         """
 
-    /// A project by id.
-    public func findProject(id: Int64) throws -> ProjectRecord? {
-        try query("SELECT \(unsafeRaw: Self.projectColumns) WHERE p.id = \(id)").first.map(ProjectRecord.init(row:))
+    /// The same without the item list, whose cost grows with the project (for hot paths).
+    static let projectColumnsWithoutItems = """
+        p.id, p.user_id, p.name, p.customer_typology, p.organization, p.department, p.department_webpage,
+        p.scientific_domains, p.country, p.collaboration_countries, p.user_group_name, p.reason_for_access, p.created_at,
+        u.uid, u.email, u.first_name, u.last_name, '{}'::int8[] AS item_iids
+        FROM projects p JOIN users u ON u.id = p.user_id
+        """
+
+    /// A project by id; with `withItems: false` its `itemIIDs` stay empty (cheap for any size).
+    public func findProject(id: Int64, withItems: Bool = true) throws -> ProjectRecord? {
+        let columns = withItems ? Self.projectColumns : Self.projectColumnsWithoutItems
+        return try query("SELECT \(unsafeRaw: columns) WHERE p.id = \(id)").first.map(ProjectRecord.init(row:))
     }
 
     /// A user's projects in id order, after `afterID`, at most `limit`.

@@ -1,0 +1,58 @@
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+public import Wire
+
+/// A small HTTP client for tests, over URLSession.
+public enum TestHTTP {
+    /// A response with its body parsed as JSON when it is JSON.
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
+        public var json: JSONValue? { try? WireFormat.decode(JSONValue.self, from: Array(body)) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        configuration.httpMaximumConnectionsPerHost = 64
+        return URLSession(configuration: configuration)
+    }()
+
+    /// Sends a request; `json` is encoded as the body with `Content-Type: application/json`.
+    public static func send(_ method: String, _ url: String, headers: [String: String] = [:], json: JSONValue? = nil,
+                            body: Data? = nil) async throws -> Response {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        if let json {
+            request.httpBody = Data(try WireFormat.encode(json))
+            if headers["Content-Type"] == nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        } else if let body {
+            request.httpBody = body
+        }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var out: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { out[String(describing: k)] = String(describing: v) }
+        return Response(status: http.statusCode, headers: out, body: data)
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes.
+    public static func eventually(timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(100),
+                                  _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return true }
+            try await Task.sleep(for: interval)
+        }
+        return try await condition()
+    }
+}
