@@ -15,8 +15,9 @@ import Wire
 /// sums are upserted. Deliveries are acked only after the commit, so a crash before it makes the
 /// broker redeliver, and the inbox makes a redelivery after it count nothing.
 ///
-/// - A malformed message (not JSON of a ``DomainEvent``, no usable id, a day outside 1...9999) is
-///   logged and rejected; the metrics queue has no dead-letter queue, so it is dropped.
+/// - A malformed message (not JSON of a ``DomainEvent``, a message id that is not a UUID, a day
+///   outside years 1...9999, a first-response time that is not finite or above 10⁹ s) is logged
+///   and rejected; the metrics queue has no dead-letter queue, so it is dropped.
 /// - A transient database error (down, restarting, deadlock) requeues the whole batch.
 /// - Any other error retries each event in its own transaction, so one event the database
 ///   refuses cannot hold back the rest; an event that still fails alone is logged and rejected.
@@ -121,6 +122,9 @@ public final class EventRecorder: Sendable {
 
     static func kindLabel(_ kind: String) -> String { knownKinds.contains(kind) ? kind : "other" }
 
+    /// The largest first-response time taken as real: about 32 years.
+    static let maxResponseSeconds: Double = 1e9
+
     /// Why a delivery cannot be recorded.
     struct Malformed: Error, CustomStringConvertible {
         let description: String
@@ -139,6 +143,10 @@ public final class EventRecorder: Sendable {
         let year = CalendarDate(utcDayOf: event.occurredAt).year
         guard (1...9999).contains(year) else {
             return .failure(Malformed(description: "occurredAt \(event.occurredAt.microseconds) µs is outside years 1-9999"))
+        }
+        // One absurd value would turn a provider's `_sum` into +Inf (or overflow the column) for good.
+        if let seconds = event.firstResponseSeconds, !(seconds.isFinite && abs(seconds) <= maxResponseSeconds) {
+            return .failure(Malformed(description: "firstResponseSeconds \(seconds) is not a plausible response time"))
         }
         if let raw = delivery.properties.messageID, !raw.isEmpty {
             guard let id = Envelope.messageID(of: delivery) else {

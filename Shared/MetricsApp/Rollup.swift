@@ -8,7 +8,8 @@ public import Domain
 public enum RollupMetric: String, CaseIterable, Sendable, Codable {
     /// +1 per `project_item.created`: one ordered item, i.e. one offer of an order.
     case ordersCreated = "orders_created"
-    /// +1 per `project_item.updated` that set a status, with `label` = the new status type.
+    /// +1 per `project_item.updated` that set a status, with `label` = the new status type (also
+    /// when only the free-text `status.value` changed and the type stayed: the OMS reported progress).
     case statusChanges = "status_changes"
     /// Provider first responses: the row with label `''` has their number in `count` and the
     /// seconds in `sum`; the rows labelled `le=<bound>` count those of at most `<bound>` seconds
@@ -44,6 +45,7 @@ public enum FirstResponseBuckets {
 public struct RollupKey: Hashable, Comparable, Sendable {
     /// The UTC day of the event's `occurredAt`.
     public var day: CalendarDate
+    /// Which metric the row counts.
     public var metric: RollupMetric
     /// 0 when the event names no provider.
     public var providerID: Int64
@@ -75,7 +77,9 @@ public struct RollupKey: Hashable, Comparable, Sendable {
 
 /// The amounts added to one row.
 public struct RollupValue: Hashable, Sendable {
+    /// Events (or observations) added.
     public var count: Int64
+    /// Seconds added (first responses only; 0 elsewhere).
     public var sum: Double
 
     public init(count: Int64 = 0, sum: Double = 0) {

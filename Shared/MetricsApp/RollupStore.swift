@@ -6,11 +6,15 @@ import PostgresClient
 public struct DailyRollup: Codable, Sendable, Equatable {
     /// `YYYY-MM-DD`, the UTC day.
     public var day: String
+    /// 0 for rows without a provider (projects).
     public var providerID: Int64
     public var serviceID: Int64
     public var offerID: Int64
+    /// A status type, a bucket (`le=<bound>`), or `''`; see ``RollupMetric``.
     public var label: String
+    /// Events (or observations) that day.
     public var count: Int64
+    /// Seconds that day (first responses only).
     public var sum: Double
 
     public init(day: String, providerID: Int64, serviceID: Int64, offerID: Int64, label: String, count: Int64, sum: Double) {

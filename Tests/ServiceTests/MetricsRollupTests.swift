@@ -143,10 +143,14 @@ struct MetricsRollupTests {
         #expect(logs.lines.contains { $0.contains("message id not-a-uuid is not a UUID") })
     }
 
-    @Test("an event dated outside years 1-9999 is rejected before it reaches the database")
-    func absurdDay() async throws {
+    @Test("an event with an impossible day or response time is rejected before it reaches the database")
+    func absurdValues() async throws {
         let recorder = EventRecorder(pool: Self.deadPool(), logger: Logger(service: "test", sink: .memory()),
                                      registry: MetricsRegistry())
+        // The database is down: anything that got as far as asking it would be requeued.
+        #expect(await recorder.handle([Self.delivery(try WireFormat.encodeString(Self.update(1e9)), tag: 1)]) == [.requeue])
+        #expect(await recorder.handle([Self.delivery(try WireFormat.encodeString(Self.update(1.5e9)), tag: 1)]) == [.reject])
+        #expect(await recorder.handle([Self.delivery(try WireFormat.encodeString(Self.update(-1e300)), tag: 1)]) == [.reject])
         // Year 0 parses as RFC 3339 but is no PostgreSQL date; the database is never asked (it is down).
         let body = try WireFormat.encodeString(Self.update(nil)).replacingOccurrences(of: "2026-11-25", with: "0000-11-25")
         #expect(body.contains("0000-11-25T"))

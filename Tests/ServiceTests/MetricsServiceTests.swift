@@ -211,6 +211,32 @@ struct MetricsServiceTests {
         }
     }
 
+    @Test("an event the database refuses is rejected alone, and the rest of its batch is counted")
+    func refusedEventIsolated() async throws {
+        try await MetricsHarness.with { h in
+            // Stands in for any non-transient refusal (a constraint, an overflow): provider 666 is refused.
+            try await h.admin.executeSimple("""
+                CREATE FUNCTION refuse_666() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.provider_id = 666 THEN RAISE EXCEPTION 'provider 666 refused' USING ERRCODE = '23514'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_666 BEFORE INSERT ON metric_rollups FOR EACH ROW EXECUTE FUNCTION refuse_666();
+                """)
+            func order(provider: Int64) -> DomainEvent {
+                DomainEvent(kind: DomainEvent.Kind.itemCreated, occurredAt: at("2026-11-25T09:00:00Z"), projectID: 1,
+                            providerID: provider, serviceID: 10, offerID: 100)
+            }
+            let deliveries = try [order(provider: 1), order(provider: 666), order(provider: 1)].enumerated()
+                .map { try Self.delivery($1, tag: UInt64($0 + 1)) }
+            #expect(await h.assembly.recorder.handle(deliveries) == [.ack, .reject, .ack])
+            #expect(try await h.rollupRows() == ["2026-11-25 orders_created 1/10/100 '' 2 0.0"])
+            // The refused event left no inbox row, so a later fix (and a replay) could still count it.
+            #expect(try await h.admin.query("SELECT count(*) AS n FROM inbox")[0].int("n") == 2)
+            #expect(h.logs.lines.contains { $0.contains("event refused by the database and rejected") && $0.contains("provider 666 refused") })
+        }
+    }
+
     @Test("first-response buckets hold an observation at exactly their bound, and not one a microsecond above",
           arguments: [
               // seconds, cumulative counts for le = 60 … 604800
