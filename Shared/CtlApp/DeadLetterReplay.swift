@@ -111,7 +111,10 @@ public struct DeadLetterReplay: Sendable {
             !key.hasPrefix("x-death") && !key.hasPrefix("x-first-death") && !key.hasPrefix("x-last-death")
         }
         properties.headers["x-attempt"] = .int(0)
-        return AMQPMessage(exchange: Topology.notificationsExchange, routingKey: Topology.deliveryRoutingKey,
+        // Back to its lane (by the delivery's kind; a body that does not decode goes to the HTTP lane,
+        // whose consumer records it as malformed rather than losing it silently).
+        let lane = (try? Envelope.decode(Delivery.self, from: message)).map { DeliveryLane($0.kind) } ?? .http
+        return AMQPMessage(exchange: Topology.notificationsExchange, routingKey: lane.routingKey,
                            body: message.body, properties: properties, mandatory: true)
     }
 }

@@ -66,14 +66,19 @@ extension Gateway {
         let user = try await auth.authenticate(request)
         let body = try RequestBody(request)
         try body.onlyAllowed(["resource_id", "offer_id", "parameters", "request_voucher", "voucher_id"])
-        let project = try await ownProject(params, user: user, withItems: false)
+        let projectID = try pathID(params, "project_id", notFound: APIError.projectNotFound)
+        let owner = try await catalog.owner(ofProject: projectID) {
+            try await db { try $0.query("SELECT user_id FROM projects WHERE id = \(projectID)").first?.int("user_id") }
+        }
+        guard owner == user.userID else { throw APIError.projectNotFound }
         let resourceID = try body.requiredIdentifier("resource_id")
         let offerIID = try body.requiredInt("offer_id")
         let submitted = try Self.submittedValues(body.fields["parameters"])
         let requestVoucher = try body.optionalBool("request_voucher") ?? false
         let voucherID = try body.optionalString("voucher_id")
-        guard let offer = try await db({ try $0.findOffer(service: resourceID, iid: offerIID) }),
-              offer.status == "published", offer.service.status == "published" else {
+        guard let offer = try await catalog.offer(service: resourceID, iid: offerIID, load: {
+            try await db { try $0.findOffer(service: resourceID, iid: offerIID) }
+        }), offer.status == "published", offer.service.status == "published" else {
             throw APIError.offerNotFound
         }
         if requestVoucher && !offer.voucherable {
@@ -81,7 +86,7 @@ extension Gateway {
         }
         let properties = try Self.validate(submitted, against: offer)
         let header = CommandGateway.header(for: request, user: user)
-        let command = CreateOrderCommand(header: header, projectID: project.id, channel: "eosc", lines: [
+        let command = CreateOrderCommand(header: header, projectID: projectID, channel: "eosc", lines: [
             OrderLine(lineID: "1", offerID: offer.id, offerProperties: properties.map(\.json),
                       requestVoucher: requestVoucher, voucherID: voucherID),
         ])

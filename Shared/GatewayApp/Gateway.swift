@@ -12,6 +12,7 @@ struct Gateway: Sendable {
     let auth: Authenticator
     let commands: CommandGateway
     let logger: Logger
+    let catalog = CatalogCache()
 
     /// All routes of the gateway, including health and metrics.
     func router(health: HealthEndpoints) -> Router {

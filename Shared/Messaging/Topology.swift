@@ -1,4 +1,5 @@
 public import AMQPClient
+public import Contracts
 
 /// The broker objects of DESIGN.md, declared idempotently by every service at start.
 ///
@@ -13,8 +14,6 @@ public struct Topology: Sendable {
     public static let eventsExchange = "oms.events"
     public static let metricsQueue = "oms.metrics.events"
     public static let notificationsExchange = "oms.notifications"
-    public static let deliveriesQueue = "oms.notifier.deliveries"
-    public static let deliveryRoutingKey = "delivery"
     public static let deadQueue = "oms.notifier.dead"
 
     /// The delays of the notifier's retry queues, shortest first.
@@ -22,9 +21,11 @@ public struct Topology: Sendable {
 
     public init(retryDelays: [Duration] = []) { self.retryDelays = retryDelays }
 
-    /// The retry queue for a delay. The delay is in the name because a queue's TTL cannot change
-    /// once declared: a different configuration gets different queues instead of an error.
-    public static func retryQueue(_ delay: Duration) -> String { "oms.notifier.retry.\(milliseconds(delay))ms" }
+    /// The retry queue of a lane for a delay. The delay is in the name because a queue's TTL
+    /// cannot change once declared: a different configuration gets different queues, not an error.
+    public static func retryQueue(_ delay: Duration, lane: DeliveryLane) -> String {
+        "oms.notifier.retry.\(lane.rawValue).\(milliseconds(delay))ms"
+    }
 
     /// Declares exchanges, queues and bindings; safe to call again and from several services.
     public func declare(on connection: AMQPConnection) async throws {
@@ -36,23 +37,44 @@ public struct Topology: Sendable {
         try await connection.bindQueue(Self.processorQueue, exchange: Self.commandsExchange, routingKey: Self.processorRoutingKey)
         try await connection.declareQueue(Self.metricsQueue, arguments: quorum)
         try await connection.bindQueue(Self.metricsQueue, exchange: Self.eventsExchange, routingKey: "#")
-        try await connection.declareQueue(Self.deliveriesQueue, arguments: quorum)
-        try await connection.bindQueue(Self.deliveriesQueue, exchange: Self.notificationsExchange, routingKey: Self.deliveryRoutingKey)
-        try await connection.declareQueue(Self.deadQueue, arguments: quorum)
-        for delay in retryDelays {
-            // Expired messages go back to the deliveries queue. At-least-once dead-lettering (which
-            // needs reject-publish overflow) keeps a message that expires during a broker crash.
-            try await connection.declareQueue(Self.retryQueue(delay), arguments: quorum.merging([
-                "x-message-ttl": .int(Self.milliseconds(delay)),
-                "x-dead-letter-exchange": .string(Self.notificationsExchange),
-                "x-dead-letter-routing-key": .string(Self.deliveryRoutingKey),
-                "x-dead-letter-strategy": .string("at-least-once"),
-                "x-overflow": .string("reject-publish"),
-            ]) { _, new in new })
+        for lane in DeliveryLane.allCases {
+            try await connection.declareQueue(lane.queue, arguments: quorum)
+            try await connection.bindQueue(lane.queue, exchange: Self.notificationsExchange, routingKey: lane.routingKey)
+            for delay in retryDelays {
+                // Expired messages go back to their lane. At-least-once dead-lettering (which needs
+                // reject-publish overflow) keeps a message that expires during a broker crash.
+                try await connection.declareQueue(Self.retryQueue(delay, lane: lane), arguments: quorum.merging([
+                    "x-message-ttl": .int(Self.milliseconds(delay)),
+                    "x-dead-letter-exchange": .string(Self.notificationsExchange),
+                    "x-dead-letter-routing-key": .string(lane.routingKey),
+                    "x-dead-letter-strategy": .string("at-least-once"),
+                    "x-overflow": .string("reject-publish"),
+                ]) { _, new in new })
+            }
         }
+        try await connection.declareQueue(Self.deadQueue, arguments: quorum)
     }
 
     static func milliseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
+}
+
+/// The notifier's two lanes, each its own queue, retry queues and consumer: HTTP (OMS triggers
+/// and TMF622 callbacks, fast) and e-mail (as slow as the mail server). A slow or failing mail
+/// server therefore never delays an OMS trigger.
+public enum DeliveryLane: String, CaseIterable, Sendable {
+    case http
+    case email
+
+    /// The lane a delivery travels in.
+    public init(_ kind: Delivery.Kind) {
+        switch kind {
+        case .trigger, .callback: self = .http
+        case .email: self = .email
+        }
+    }
+
+    public var queue: String { "oms.notifier.\(rawValue)" }
+    public var routingKey: String { rawValue }
 }

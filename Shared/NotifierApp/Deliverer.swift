@@ -17,6 +17,7 @@ struct Deliverer: Sendable {
     let smtp: SMTPClient
     let pool: PostgresPool
     let configuration: NotifierConfiguration
+    let omses: OMSDirectory
 
     /// Why an attempt failed, in words for the delivery log.
     struct AttemptFailure: Error, CustomStringConvertible {
@@ -32,8 +33,7 @@ struct Deliverer: Sendable {
     }
 
     private func trigger(_ delivery: Delivery) async throws {
-        guard let omsID = delivery.omsID,
-              let oms = try await pool.withConnection({ try await $0.findOMS(id: omsID) }) else {
+        guard let omsID = delivery.omsID, let oms = try await omses.oms(omsID) else {
             return  // the OMS was removed: nothing left to notify
         }
         guard let url = oms.triggerURL else { return }  // its trigger was switched off
@@ -46,9 +46,9 @@ struct Deliverer: Sendable {
                                       timeout: configuration.deliveryTimeout)
         do {
             try await send(request)
-            try? await pool.withConnection { try await $0.recordTrigger(omsID: omsID, error: nil) }
+            await omses.recordTrigger(omsID, error: nil)
         } catch {
-            try? await pool.withConnection { try await $0.recordTrigger(omsID: omsID, error: String(describing: error)) }
+            await omses.recordTrigger(omsID, error: String(describing: error))
             throw error
         }
     }

@@ -50,41 +50,51 @@ final class DeliveryHandler: Sendable {
             logger.warning("delivery log unavailable; requeueing", ["error": .string(String(describing: error))])
             return batch.map { _ in .requeue }
         }
-        return await withTaskGroup(of: (Int, Disposition).self) { group in
+        let results = await withTaskGroup(of: (Int, Disposition, LogEntry?).self) { group in
             for (index, (message, delivery)) in zip(batch, decoded).enumerated() {
                 group.addTask {
                     guard let delivery else {
                         self.logger.error("malformed delivery dropped", ["message_id": .string(message.properties.messageID ?? "")])
                         self.count(kind: "unknown", outcome: "malformed")
-                        return (index, .reject)
+                        return (index, .reject, nil)
                     }
                     if alreadyDelivered.contains(delivery.id) {
                         self.count(kind: delivery.kind.rawValue, outcome: "duplicate")
-                        return (index, .ack)
+                        return (index, .ack, nil)
                     }
-                    return (index, await self.process(delivery, message: message))
+                    let (disposition, entry) = await self.process(delivery, message: message)
+                    return (index, disposition, entry)
                 }
             }
-            var dispositions = [Disposition](repeating: .requeue, count: batch.count)
-            for await (index, disposition) in group { dispositions[index] = disposition }
-            return dispositions
+            var out = [(Disposition, LogEntry?)](repeating: (.requeue, nil), count: batch.count)
+            for await (index, disposition, entry) in group { out[index] = (disposition, entry) }
+            return out
         }
+        await record(results.compactMap(\.1))
+        return results.map(\.0)
     }
 
-    private func process(_ delivery: Delivery, message: AMQPDelivery) async -> Disposition {
+    /// One line of the delivery log, written for the whole batch at once.
+    struct LogEntry: Sendable {
+        var delivery: Delivery
+        var status: String
+        var attempts: Int
+        var error: String?
+    }
+
+    private func process(_ delivery: Delivery, message: AMQPDelivery) async -> (Disposition, LogEntry?) {
         let attempt = Self.attempt(of: message)
         let started = ContinuousClock.now
         do {
             try await deliverer.attempt(delivery)
             observe(delivery, since: started)
-            await record(delivery, status: "delivered", attempts: attempt + 1, error: nil)
             count(kind: delivery.kind.rawValue, outcome: "delivered")
-            return .ack
+            return (.ack, LogEntry(delivery: delivery, status: "delivered", attempts: attempt + 1, error: nil))
         } catch {
             observe(delivery, since: started)
             let reason = String(describing: error)
             let parked = attempt >= retryDelays.count
-            let queue = parked ? Topology.deadQueue : Topology.retryQueue(retryDelays[attempt])
+            let queue = parked ? Topology.deadQueue : Topology.retryQueue(retryDelays[attempt], lane: DeliveryLane(delivery.kind))
             var next = AMQPMessage(exchange: "", routingKey: queue, body: message.body, properties: message.properties)
             next.properties.headers["x-attempt"] = .int(Int64(attempt + 1))
             next.properties.headers["x-last-error"] = .string(String(reason.prefix(500)))
@@ -92,35 +102,40 @@ final class DeliveryHandler: Sendable {
                 try await publisher.publish([next])
             } catch {
                 logger.warning("could not reschedule a delivery; requeueing", ["delivery_id": .string(delivery.id.uuidString)])
-                return .requeue
+                return (.requeue, nil)
             }
-            await record(delivery, status: parked ? "dead" : "retrying", attempts: attempt + 1, error: reason)
             count(kind: delivery.kind.rawValue, outcome: parked ? "dead" : "retry")
             let level: Logger.Level = parked ? .error : .warning
             logger.log(level, parked ? "delivery parked after its last attempt" : "delivery failed; will retry", [
                 "delivery_id": .string(delivery.id.uuidString.lowercased()), "kind": .string(delivery.kind.rawValue),
                 "target": .string(delivery.target), "attempt": .int(Int64(attempt + 1)), "error": .string(reason)])
-            return .ack
+            return (.ack, LogEntry(delivery: delivery, status: parked ? "dead" : "retrying", attempts: attempt + 1, error: reason))
         }
     }
 
-    /// Writes the delivery log; a failure here is logged, not retried (the delivery itself is safe).
-    private func record(_ delivery: Delivery, status: String, attempts: Int, error: String?) async {
+    /// Writes the delivery log for a batch in one statement; a failure here is logged, not
+    /// retried (each delivery itself is already safe: delivered, or in a retry or parking queue).
+    private func record(_ entries: [LogEntry]) async {
+        guard !entries.isEmpty else { return }
         do {
-            let message = try WireFormat.encodeString(delivery)
+            let messages = try entries.map { try WireFormat.encodeString($0.delivery) }
             try await pool.withConnection { conn in
                 _ = try await conn.query("""
                     INSERT INTO deliveries (id, kind, target, oms_id, status, attempts, last_error, message, delivered_at)
-                    VALUES (\(delivery.id), \(delivery.kind.rawValue), \(delivery.target), \(delivery.omsID), \(status),
-                            \(attempts), \(error), \(message)::jsonb,
-                            CASE WHEN \(status) = 'delivered' THEN now() END)
+                    SELECT e.id, e.kind, e.target, e.oms_id, e.status, e.attempts, e.last_error, e.message::jsonb,
+                           CASE WHEN e.status = 'delivered' THEN now() END
+                    FROM unnest(\(entries.map(\.delivery.id))::uuid[], \(entries.map(\.delivery.kind.rawValue))::text[],
+                                \(entries.map(\.delivery.target))::text[], \(entries.map(\.delivery.omsID))::int8[],
+                                \(entries.map(\.status))::text[], \(entries.map(\.attempts))::int4[],
+                                \(entries.map(\.error))::text[], \(messages)::text[])
+                         AS e(id, kind, target, oms_id, status, attempts, last_error, message)
                     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
                         last_error = EXCLUDED.last_error, last_attempt_at = now(), delivered_at = EXCLUDED.delivered_at
                     WHERE deliveries.status <> 'delivered'
                     """)
             }
         } catch {
-            logger.warning("delivery log not written", ["delivery_id": .string(delivery.id.uuidString),
+            logger.warning("delivery log not written", ["deliveries": .int(Int64(entries.count)),
                                                         "error": .string(String(describing: error))])
         }
     }

@@ -30,22 +30,27 @@ public enum NotifierApp {
         let topology = Topology(retryDelays: configuration.retryDelays)
         let publisher = Publisher(configuration: infra.amqp, topology: topology, logger: logger)
         let deliverer = Deliverer(http: HTTPClient(workers: configuration.concurrency),
-                                  smtp: SMTPClient(configuration: configuration.smtp, workers: 2),
-                                  pool: pool, configuration: configuration)
+                                  smtp: SMTPClient(configuration: configuration.smtp, workers: configuration.mailConcurrency),
+                                  pool: pool, configuration: configuration, omses: OMSDirectory(pool: pool))
         let handler = DeliveryHandler(deliverer: deliverer, publisher: publisher, pool: pool,
                                       retryDelays: configuration.retryDelays, logger: logger, registry: registry)
-        let consumerHealth = ConnectionHealth()
-        let consumer = ConsumerService(name: "deliveries", configuration: infra.amqp, topology: topology,
-                                       queue: Topology.deliveriesQueue, prefetch: configuration.concurrency * 4,
-                                       batchSize: configuration.concurrency, logger: logger, health: consumerHealth,
-                                       handler: handler.handle)
+        // One consumer per lane, so mail never holds back triggers.
+        let httpHealth = ConnectionHealth(), emailHealth = ConnectionHealth()
+        let httpConsumer = ConsumerService(name: "http-deliveries", configuration: infra.amqp, topology: topology,
+                                           queue: DeliveryLane.http.queue, prefetch: configuration.concurrency * 4,
+                                           batchSize: configuration.concurrency, logger: logger, health: httpHealth,
+                                           handler: handler.handle)
+        let emailConsumer = ConsumerService(name: "email-deliveries", configuration: infra.amqp, topology: topology,
+                                            queue: DeliveryLane.email.queue, prefetch: configuration.mailConcurrency * 4,
+                                            batchSize: configuration.mailConcurrency, logger: logger, health: emailHealth,
+                                            handler: handler.handle)
         let health = HealthEndpoints(checks: [
             ReadinessCheck("database") { await pool.schemaIsCurrent() },
-            ReadinessCheck("broker") { consumerHealth.isUp },
+            ReadinessCheck("broker") { httpHealth.isUp && emailHealth.isUp },
         ], registry: registry)
         var router = Router()
         health.addRoutes(to: &router)
-        return [consumer, PublisherConnector(publisher: publisher, logger: logger),
+        return [httpConsumer, emailConsumer, PublisherConnector(publisher: publisher, logger: logger),
                 HTTPService(configuration: HTTPServerConfiguration(host: infra.httpHost, port: infra.httpPort),
                             logger: logger, onStart: onHTTPStart, handler: router.handler)]
     }

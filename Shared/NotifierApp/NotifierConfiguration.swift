@@ -13,7 +13,8 @@ public import ServiceRuntime
 /// | `OMS_RETRY_DELAYS` | `1s,5s,30s,2m,10m` | waits before attempts 2, 3…; after the last, the delivery is parked |
 /// | `OMS_SIGNING_KEY` | none | HMAC-SHA256 key for the `X-OMS-Signature` header (no header when unset) |
 /// | `OMS_DELIVERY_TIMEOUT` | `10s` | limit for one trigger or callback call |
-/// | `OMS_NOTIFIER_CONCURRENCY` | 16 | deliveries attempted at once (HTTP workers) |
+/// | `OMS_NOTIFIER_CONCURRENCY` | 16 | HTTP deliveries (triggers, callbacks) attempted at once |
+/// | `OMS_MAIL_CONCURRENCY` | 4 | e-mails sent at once (SMTP connections) |
 /// plus the shared variables of ``InfrastructureConfiguration`` (HTTP port 9102).
 public struct NotifierConfiguration: Sendable {
     public var infrastructure: InfrastructureConfiguration
@@ -23,6 +24,7 @@ public struct NotifierConfiguration: Sendable {
     public var signingKey: [UInt8]?
     public var deliveryTimeout: Duration
     public var concurrency: Int
+    public var mailConcurrency: Int
 
     public init(environment: Environment) throws {
         infrastructure = try InfrastructureConfiguration(environment: environment, service: "oms-notifier", defaultPort: 9102)
@@ -40,5 +42,6 @@ public struct NotifierConfiguration: Sendable {
         signingKey = environment.optionalString("OMS_SIGNING_KEY").map { Array($0.utf8) }
         deliveryTimeout = try environment.duration("OMS_DELIVERY_TIMEOUT", default: .seconds(10))
         concurrency = try environment.int("OMS_NOTIFIER_CONCURRENCY", default: 16, in: 1...256)
+        mailConcurrency = try environment.int("OMS_MAIL_CONCURRENCY", default: 4, in: 1...64)
     }
 }

@@ -12,7 +12,7 @@ extension CommandExecutor {
         guard !command.lines.isEmpty else {
             return .failure(400, code: "invalid", message: "an order needs at least one offer", field: "offer_id")
         }
-        let offers = try conn.findOffers(ids: command.lines.map(\.offerID))
+        let offers = try context.offers(command.lines.map(\.offerID), conn)
         for line in command.lines {
             guard let offer = offers[line.offerID], offer.status == "published", offer.service.status == "published" else {
                 return .failure(404, code: "not_found", message: "Offer not found", field: "offer_id")
@@ -85,7 +85,7 @@ extension CommandExecutor {
                 orderID: orderID, providerID: offer.provider.id, serviceID: offer.service.id, offerID: offer.id,
                 omsID: omsID, statusType: status.type.rawValue)))
         }
-        let project = try conn.findProject(id: command.projectID, withItems: false)
+        let project = try context.project(command.projectID, conn)
         effects.outbox += try Notifications.orderEmails(items: items, offers: offers, project: project, at: now)
         return CommandReply(status: 201, items: items)
     }

@@ -86,7 +86,7 @@ extension CommandExecutor {
             omsID: item.omsID, statusType: newStatus?.type.rawValue, previousStatusType: newStatus.map { _ in item.statusType },
             firstResponseSeconds: isFirstResponse ? Double(now.microseconds - item.createdAt.microseconds) / 1_000_000 : nil)))
         if let status = newStatus, status.type != current.type, Notifications.userIsToldAbout(status.type),
-           let project = try conn.findProject(id: item.projectID, withItems: false) {
+           let project = try context.project(item.projectID, conn) {
             effects.outbox.append(try Notifications.statusEmail(item: updated, project: project, at: now))
         }
         return CommandReply(status: 200, items: [updated], writtenSecretKeys: written.sorted())

@@ -70,6 +70,8 @@ enum CommandExecutor {
 struct ExecutionContext {
     let now: Timestamp
     private var omsCache: [Int64: OMSRecord] = [:]
+    private var offerCache: [Int64: OfferRecord] = [:]
+    private var projectCache: [Int64: ProjectRecord] = [:]
     private var defaultLoaded = false
     private var defaultRecord: OMSRecord?
 
@@ -82,6 +84,25 @@ struct ExecutionContext {
             if let d = defaultRecord { omsCache[d.id] = d }
         }
         return defaultRecord
+    }
+
+    /// Offers by id, loaded once per batch (a batch's orders mostly name the same offers).
+    mutating func offers(_ ids: [Int64], _ conn: isolated PostgresConnection) throws -> [Int64: OfferRecord] {
+        let missing = Set(ids).filter { offerCache[$0] == nil }
+        if !missing.isEmpty {
+            for (id, offer) in try conn.findOffers(ids: Array(missing)) { offerCache[id] = offer }
+        }
+        var out: [Int64: OfferRecord] = [:]
+        for id in ids { if let offer = offerCache[id] { out[id] = offer } }
+        return out
+    }
+
+    /// A project without its item list (for mails), loaded once per batch.
+    mutating func project(_ id: Int64, _ conn: isolated PostgresConnection) throws -> ProjectRecord? {
+        if let p = projectCache[id] { return p }
+        let p = try conn.findProject(id: id, withItems: false)
+        if let p { projectCache[id] = p }
+        return p
     }
 
     mutating func omses(_ ids: Set<Int64>, _ conn: isolated PostgresConnection) throws -> [OMSRecord] {

@@ -23,7 +23,7 @@ enum Notifications {
     }
 
     static func delivery(_ delivery: Delivery) throws -> OutboxMessage {
-        try OutboxMessage(exchange: Topology.notificationsExchange, routingKey: Topology.deliveryRoutingKey,
+        try OutboxMessage(exchange: Topology.notificationsExchange, routingKey: DeliveryLane(delivery.kind).routingKey,
                           type: "delivery.\(delivery.kind.rawValue)", body: delivery, messageID: delivery.id)
     }
 

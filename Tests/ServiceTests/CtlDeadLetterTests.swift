@@ -76,7 +76,7 @@ struct CtlDeadLetterTests {
                 #expect(replay.status == 0, "\(replay.errorText)")
                 #expect(replay.object.int("replayed") == 1)
 
-                let back = try await drain(Topology.deliveriesQueue, broker: broker)
+                let back = try await drain(DeliveryLane.http.queue, broker: broker)
                 #expect(back.count == 1)
                 let message = try #require(back.first)
                 #expect(message.properties.messageID == chosen.id.uuidString.lowercased())
@@ -114,7 +114,7 @@ struct CtlDeadLetterTests {
                 let all = await ctl.run("dead-letters", "replay", "--all")
                 #expect(all.status == 0, "\(all.errorText)")
                 #expect(all.object.int("replayed") == 4)
-                let back = try await drain(Topology.deliveriesQueue, broker: broker)
+                let back = try await drain(DeliveryLane.http.queue, broker: broker)
                 #expect(Set(back.compactMap(\.properties.messageID)) == Set(parked.map { $0.id.uuidString.lowercased() }))
                 #expect(back.allSatisfy { $0.properties.headers["x-attempt"] == .int(0) })
                 #expect(try await drain(Topology.deadQueue, broker: broker).isEmpty)
