@@ -54,7 +54,7 @@ let package = Package(
         wrapper("PostgresClient", ["CLibPQ", "ThreadExecutor"]),
         wrapper("AMQPClient", ["CRabbitMQ", "ThreadExecutor"]),
         wrapper("HTTPServer", ["CMicroHTTPD", "HTTPCore"]),
-        wrapper("CurlClient", ["CCurl", "ThreadExecutor"]),
+        wrapper("CurlClient", ["CCurl", "HTTPCore", "ThreadExecutor"]),
         wrapper("CryptoClient", ["CCrypto"]),
 
         // Safe libraries.

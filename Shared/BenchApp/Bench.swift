@@ -54,7 +54,7 @@ public enum Bench {
         defer { Task { [db] in _ = try? await db.query("UPDATE omses SET trigger_url = \(previous) WHERE id = \(options.omsID)") } }
 
         let http = HTTPClient(workers: options.concurrency)
-        let headers: HeaderFields = ["X-User-Token": options.userToken, "Content-Type": "application/json"]
+        let headers: HTTPHeaders = ["X-User-Token": options.userToken, "Content-Type": "application/json"]
         let project = try await http.send(OutgoingRequest(method: "POST", url: options.gatewayURL + "/api/v1/projects",
                                                           headers: headers, text: #"{"name":"oms-bench"}"#))
         guard project.status == 201, let projectID = try? WireFormat.decode(JSONValue.self, from: project.body)["id"]?.intValue else {

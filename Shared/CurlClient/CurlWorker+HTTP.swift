@@ -1,3 +1,4 @@
+import HTTPCore
 internal import CCurl
 
 extension CurlWorker {

@@ -1,3 +1,4 @@
+import HTTPCore
 /// Outgoing HTTP over libcurl, for webhooks and calls to other systems.
 ///
 /// Each of the `workers` owns an OS thread and one easy handle, so up to `workers` requests
@@ -56,16 +57,16 @@ public final class HTTPClient: Sendable {
         func invalid(_ message: String) -> HTTPClientError {
             HTTPClientError(code: .invalidRequest, message: message, request: label)
         }
-        guard HeaderFields.isValidName(request.method) else {
+        guard HTTPHeaders.isValidName(request.method) else {
             throw invalid("the method is not an HTTP token")
         }
-        guard HeaderFields.isValidValue(request.url), !request.url.contains(" ") else {
+        guard HTTPHeaders.isValidValue(request.url), !request.url.contains(" ") else {
             throw HTTPClientError(code: .invalidURL, message: "the URL contains a space or a line break",
                                   request: label)
         }
         for (name, value) in request.headers {
-            guard HeaderFields.isValidName(name) else { throw invalid("header name \"\(name)\" is not a token") }
-            guard HeaderFields.isValidValue(value) else { throw invalid("header \(name) contains CR, LF or NUL") }
+            guard HTTPHeaders.isValidName(name) else { throw invalid("header name \"\(name)\" is not a token") }
+            guard HTTPHeaders.isValidValue(value) else { throw invalid("header \(name) contains CR, LF or NUL") }
         }
         guard request.maxResponseBytes >= 0 else { throw invalid("maxResponseBytes is negative") }
     }

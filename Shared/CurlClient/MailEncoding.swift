@@ -1,3 +1,4 @@
+import HTTPCore
 internal import Foundation
 
 /// The pieces of RFC 5322, RFC 2045 and RFC 2047 that a plain-text message needs.
@@ -19,7 +20,7 @@ enum MailEncoding {
               address.index(after: at) != address.endIndex,
               !address.unicodeScalars.contains(where: { forbidden.contains($0) || $0.value < 0x20 || $0.value == 0x7F })
         else { return nil }
-        if let displayName, !HeaderFields.isValidValue(displayName) { return nil }
+        if let displayName, !HTTPHeaders.isValidValue(displayName) { return nil }
         return (displayName, address)
     }
 

@@ -1,3 +1,4 @@
+import HTTPCore
 internal import Foundation
 
 /// A message ready for libcurl: the SMTP envelope and the RFC 5322 bytes.
@@ -31,10 +32,10 @@ extension MailMessage {
             }
             recipients.append(parsed)
         }
-        guard HeaderFields.isValidValue(subject) else { throw invalid("the subject contains CR, LF or NUL") }
+        guard HTTPHeaders.isValidValue(subject) else { throw invalid("the subject contains CR, LF or NUL") }
         for (name, value) in headers {
-            guard HeaderFields.isValidName(name), !name.contains(":") else { throw invalid("header name \"\(name)\" is not a token") }
-            guard HeaderFields.isValidValue(value) else { throw invalid("header \(name) contains CR, LF or NUL") }
+            guard HTTPHeaders.isValidName(name), !name.contains(":") else { throw invalid("header name \"\(name)\" is not a token") }
+            guard HTTPHeaders.isValidValue(value) else { throw invalid("header \(name) contains CR, LF or NUL") }
             guard !Self.reservedHeaders.contains(name.lowercased()) else {
                 throw invalid("header \(name) is written by the client and cannot be set")
             }
@@ -42,7 +43,7 @@ extension MailMessage {
 
         let domain = sender.address[sender.address.index(after: sender.address.lastIndex(of: "@")!)...]
         var id = messageID ?? "\(UUID().uuidString.lowercased())@\(domain)"
-        guard HeaderFields.isValidValue(id), !id.contains(" ") else { throw invalid("the Message-ID contains a space or line break") }
+        guard HTTPHeaders.isValidValue(id), !id.contains(" ") else { throw invalid("the Message-ID contains a space or line break") }
         if !id.hasPrefix("<") { id = "<\(id)>" }
 
         let lines = MailEncoding.lines(body)

@@ -1,3 +1,4 @@
+public import HTTPCore
 /// A plain-text email for ``SMTPClient``.
 ///
 /// The client renders it as an RFC 5322 message (Date, Message-ID, MIME headers, RFC 2047
@@ -15,7 +16,7 @@ public struct MailMessage: Sendable, Hashable {
     public var body: String
     /// Extra header fields, e.g. `X-OMS-Delivery-Id` so a bounce or a duplicate can be traced
     /// to the delivery that sent it. They may not replace the headers the client writes.
-    public var headers: HeaderFields
+    public var headers: HTTPHeaders
     /// The `Message-ID` (with or without angle brackets). When `nil` the client makes a unique
     /// one; pass a stable one derived from the delivery id so that a resend after a lost
     /// reply is recognisably the same message.
@@ -30,7 +31,7 @@ public struct MailMessage: Sendable, Hashable {
     ///   - messageID: a fixed Message-ID, or `nil` for a generated one.
     public init(
         from: String, to: [String], subject: String, body: String,
-        headers: HeaderFields = [:], messageID: String? = nil
+        headers: HTTPHeaders = [:], messageID: String? = nil
     ) {
         self.from = from
         self.to = to

@@ -1,3 +1,4 @@
+public import HTTPCore
 /// One HTTP request to another system (a webhook, an EOSC endpoint), sent by ``HTTPClient``.
 ///
 /// A plain value so it can cross to the worker thread and be logged or retried as is.
@@ -8,7 +9,7 @@ public struct OutgoingRequest: Sendable, Hashable {
     /// URL cannot make the client read `file://` or talk to other protocols.
     public var url: String
     /// Header fields sent in this order. `Content-Length` and `Host` are set by the client.
-    public var headers: HeaderFields
+    public var headers: HTTPHeaders
     /// The request body, sent with any method when not empty (and as an empty body with
     /// `POST`, `PUT` and `PATCH`).
     public var body: [UInt8]
@@ -33,7 +34,7 @@ public struct OutgoingRequest: Sendable, Hashable {
     public init(
         method: String = "GET",
         url: String,
-        headers: HeaderFields = [:],
+        headers: HTTPHeaders = [:],
         body: [UInt8] = [],
         timeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(3),
@@ -52,7 +53,7 @@ public struct OutgoingRequest: Sendable, Hashable {
     public init(
         method: String,
         url: String,
-        headers: HeaderFields = [:],
+        headers: HTTPHeaders = [:],
         text: String,
         timeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(3)

@@ -1,3 +1,4 @@
+import HTTPCore
 internal import CCurl
 import Synchronization
 
@@ -23,7 +24,7 @@ final class TransferContext {
     var body: [UInt8] = []
     /// The header fields of the latest response head (reset on every status line, so an
     /// interim `100 Continue` does not leak into the final response).
-    var headers = HeaderFields()
+    var headers = HTTPHeaders()
     /// Set when the body went past `maxResponseBytes` and the write callback refused it.
     var exceededLimit = false
     /// The bytes libcurl uploads through the read callback (the SMTP message).
@@ -112,7 +113,7 @@ extension TransferContext {
         while let last = line.last, last.isNewline { line.removeLast() }  // "\r\n" is one Character
         if line.isEmpty { return }  // the blank line that ends the head
         if line.hasPrefix("HTTP/") {
-            headers = HeaderFields()  // a new response head: 1xx interim, then the final one
+            headers = HTTPHeaders()  // a new response head: 1xx interim, then the final one
             return
         }
         if let first = line.first, first == " " || first == "\t", headers.count > 0 {

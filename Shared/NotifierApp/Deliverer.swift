@@ -2,6 +2,7 @@ import Contracts
 import CryptoClient
 import CurlClient
 import Foundation
+import HTTPCore
 import PostgresClient
 import Storage
 import Wire
@@ -77,9 +78,9 @@ struct Deliverer: Sendable {
         }
     }
 
-    func signedHeaders(_ delivery: Delivery, body: [UInt8]) -> HeaderFields {
+    func signedHeaders(_ delivery: Delivery, body: [UInt8]) -> HTTPHeaders {
         let id = delivery.id.uuidString.lowercased()
-        var headers: HeaderFields = ["X-OMS-Delivery-Id": id, "User-Agent": "eosc-oms-notifier"]
+        var headers: HTTPHeaders = ["X-OMS-Delivery-Id": id, "User-Agent": "eosc-oms-notifier"]
         if let key = configuration.signingKey {
             let timestamp = String(Int64(Date().timeIntervalSince1970))
             let signature = Crypto.hmacSHA256(key: key, message: Array("\(timestamp).\(id).".utf8) + body)

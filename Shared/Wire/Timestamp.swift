@@ -40,6 +40,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             + "." + pad(micros, 6) + "Z"
     }
 
+    /// The UTC calendar day (year, month 1–12, day 1–31) this instant falls on.
+    public var utcDay: (year: Int, month: Int, day: Int) {
+        let (seconds, _) = floorDivide(microseconds, 1_000_000)
+        let (days, _) = floorDivide(seconds, 86_400)
+        let (y, m, d) = Self.civil(fromDays: days)
+        return (Int(y), Int(m), Int(d))
+    }
+
     /// RFC 3339 in UTC without a fraction, e.g. `2026-11-25T14:37:21Z` (e-mail and log friendly).
     public var rfc3339Seconds: String { String(rfc3339.prefix(19)) + "Z" }
 

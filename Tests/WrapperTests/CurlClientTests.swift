@@ -1,4 +1,5 @@
 import CurlClient
+import HTTPCore
 import Foundation
 import Testing
 import TestSupport
@@ -15,7 +16,7 @@ struct CurlClientTests {
         let client = HTTPClient(workers: 1)
         defer { stub.stop() }
         let body = method == "GET" ? [] : Self.binaryBody
-        var headers: HeaderFields = ["Content-Type": "application/octet-stream", "X-Request-Id": "req-\(method)"]
+        var headers: HTTPHeaders = ["Content-Type": "application/octet-stream", "X-Request-Id": "req-\(method)"]
         headers.add("X-Multi", "one")
         headers.add("X-Multi", "two")
         headers.add("X-Empty", "")

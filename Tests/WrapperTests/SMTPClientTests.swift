@@ -1,4 +1,5 @@
 import CurlClient
+import HTTPCore
 import Foundation
 import Testing
 import TestSupport

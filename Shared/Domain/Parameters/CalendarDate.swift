@@ -41,21 +41,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The UTC calendar day containing `timestamp`, for passing "today" into validation.
     public init(utcDayOf timestamp: Timestamp) {
-        let microsPerDay: Int64 = 86_400_000_000
-        let t = timestamp.microseconds
-        let days = t >= 0 ? t / microsPerDay : (t - microsPerDay + 1) / microsPerDay
-        // Howard Hinnant's civil-from-days: exact for the proleptic Gregorian calendar.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        year = Int(yoe + era * 400 + (m <= 2 ? 1 : 0))
-        month = Int(m)
-        day = Int(d)
+        (year, month, day) = timestamp.utcDay
     }
 
     /// Chronological order.
