@@ -11,6 +11,9 @@ public struct Topology: Sendable {
     public static let commandsExchange = "oms.commands"
     public static let processorQueue = "oms.processor.commands"
     public static let processorRoutingKey = "processor"
+    /// Commands that can never succeed (malformed, or failing alone with a non-transient error),
+    /// kept for an operator instead of being dropped or retried forever.
+    public static let processorDeadQueue = "oms.processor.dead"
     public static let eventsExchange = "oms.events"
     public static let metricsQueue = "oms.metrics.events"
     public static let notificationsExchange = "oms.notifications"
@@ -33,7 +36,13 @@ public struct Topology: Sendable {
         try await connection.declareExchange(Self.commandsExchange, type: "direct")
         try await connection.declareExchange(Self.eventsExchange, type: "topic")
         try await connection.declareExchange(Self.notificationsExchange, type: "direct")
-        try await connection.declareQueue(Self.processorQueue, arguments: quorum)
+        try await connection.declareQueue(Self.processorDeadQueue, arguments: quorum)
+        try await connection.declareQueue(Self.processorQueue, arguments: quorum.merging([
+            "x-dead-letter-exchange": .string(""),
+            "x-dead-letter-routing-key": .string(Self.processorDeadQueue),
+            "x-dead-letter-strategy": .string("at-least-once"),
+            "x-overflow": .string("reject-publish"),
+        ]) { _, new in new })
         try await connection.bindQueue(Self.processorQueue, exchange: Self.commandsExchange, routingKey: Self.processorRoutingKey)
         try await connection.declareQueue(Self.metricsQueue, arguments: quorum)
         try await connection.bindQueue(Self.metricsQueue, exchange: Self.eventsExchange, routingKey: "#")
