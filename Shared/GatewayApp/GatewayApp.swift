@@ -26,7 +26,9 @@ public enum GatewayApp {
         let infra = configuration.infrastructure
         let registry = MetricsRegistry()
         let pool = PostgresPool(configuration: infra.database, size: infra.databasePoolSize)
-        let publisher = Publisher(configuration: infra.amqp, topology: Topology(), logger: logger)
+        // A client waits for the broker at most a few seconds, then gets 503 (a retry with the same
+        // Idempotency-Key is safe whether or not the command got through).
+        let publisher = Publisher(configuration: infra.amqp, topology: Topology(), logger: logger, timeout: .seconds(5))
         let rpc = RPCClient(configuration: infra.amqp, publisher: publisher, logger: logger)
         let gateway = Gateway(pool: pool, auth: Authenticator(pool: pool, cacheTTL: configuration.tokenCacheTTL),
                               commands: CommandGateway(rpc: rpc, timeout: configuration.replyTimeout,

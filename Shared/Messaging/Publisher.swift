@@ -165,8 +165,8 @@ public struct PublisherConnector: Service {
             }
         }
         await shutdown.wait()
-        // Let in-flight requests publish before closing (the HTTP server drains first).
-        await shutdown.sleep(for: .milliseconds(200))
+        // Let requests in flight publish before closing (the HTTP server drains meanwhile).
+        try? await Task.sleep(for: .seconds(1))
         await publisher.close()
     }
 }

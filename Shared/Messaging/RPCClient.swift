@@ -18,10 +18,16 @@ public final class RPCClient: Service, Sendable {
     /// Set while the reply queue's connection is up.
     public let health = ConnectionHealth()
 
-    public init(configuration: AMQPConfiguration, publisher: Publisher, logger: Logger) {
+    private let drainPeriod: Duration
+
+    /// - Parameter drainPeriod: after shutdown, how long replies are still received for callers
+    ///   that wait (the HTTP server answers its requests in flight meanwhile).
+    public init(configuration: AMQPConfiguration, publisher: Publisher, logger: Logger,
+                drainPeriod: Duration = .seconds(3)) {
         self.configuration = configuration
         self.publisher = publisher
         self.logger = logger.with(["component": .string("rpc")])
+        self.drainPeriod = drainPeriod
     }
 
     /// The outcome of a call.
@@ -62,8 +68,14 @@ public final class RPCClient: Service, Sendable {
                 state.withLock { $0.queue = queue }
                 health.set(true)
                 backoff.reset()
-                while !shutdown.isTriggered {
-                    for delivery in try await connection.nextDeliveries(max: 100, timeout: .milliseconds(250)) {
+                var drainUntil: ContinuousClock.Instant?
+                while true {
+                    if shutdown.isTriggered {
+                        let now = ContinuousClock.now
+                        if drainUntil == nil { drainUntil = now + drainPeriod }
+                        if now >= drainUntil! || state.withLock({ $0.waiters.isEmpty }) { break }
+                    }
+                    for delivery in try await connection.nextDeliveries(max: 100, timeout: .milliseconds(100)) {
                         if let id = delivery.properties.correlationID {
                             state.withLock { $0.waiters[id] }?.deliver(delivery)
                         }
