@@ -280,6 +280,9 @@ struct GatewayBehaviourTests {
             #expect(same.status == 200, "\(same.text)")
             #expect(same.json?["status"]?["type"]?.stringValue == "registered")
             #expect(same.json?["status"]?["value"]?.stringValue == "In the helpdesk")
+            // Nor in the reference adapter's shape, which always sends an empty `user_secrets`.
+            let adapterShape = try await patch(["status": ["value": "In the helpdesk", "type": "registered"], "user_secrets": [:]])
+            #expect(adapterShape.status == 200, "\(adapterShape.text)")
 
             // Secrets: in clear in the response that wrote them, obfuscated everywhere after.
             let secret = "s3cr3t-p4ssw0rd"
@@ -294,7 +297,7 @@ struct GatewayBehaviourTests {
             #expect(!mine.text.contains(secret), "\(mine.text)")
 
             let events = try await updates()
-            // registered, password, login: the identical status PATCH added none.
+            // registered, password, login: the identical PATCHes added none.
             #expect(events.count == 3, "\(events)")
             let secretChanges = events.flatMap { $0["changes"]?.arrayValue ?? [] }.filter { $0["field"]?.stringValue == "user_secrets" }
             #expect(secretChanges.count == 2, "\(events)")
@@ -384,7 +387,8 @@ struct GatewayBehaviourTests {
             }
             // Unknown query parameters are ignored; limit is applied.
             let plain = try await get(oms + "/events?from_timestamp=2020-01-01T00:00:00Z", demo.oms)
-            let extra = try await get(oms + "/events?from_timestamp=2020-01-01T00:00:00Z&foo=bar&page=7", demo.oms)
+            // (`oms_id` is what the reference adapter adds.)
+            let extra = try await get(oms + "/events?oms_id=\(demo.seed.omsID)&from_timestamp=2020-01-01T00:00:00Z&foo=bar&page=7", demo.oms)
             #expect(extra.status == 200 && extra.json == plain.json, "\(extra.text)")
             let limited = try await get(oms + "/events?from_timestamp=2020-01-01T00:00:00Z&limit=1&sort=desc", demo.oms)
             #expect(limited.status == 200 && limited.json?["events"]?.arrayValue?.count == 1, "\(limited.text)")

@@ -3,11 +3,26 @@ import PostgresClient
 
 /// Faults injected into one running system, and only that one.
 extension SystemUnderTest {
+    /// The process ids of `service` of this system (by its schema and its HTTP port, which only
+    /// it has), or of all its services.
+    public func processIDs(of service: String? = nil) -> [Int32] {
+        let mine = ProcessSockets.processIDs(withEnvironment: "OMS_DATABASE_SCHEMA", value: database.schema)
+        guard let service, let port = ports[service] else { return mine }
+        let withPort = Set(ProcessSockets.processIDs(withEnvironment: "OMS_HTTP_PORT", value: String(port)))
+        return mine.filter(withPort.contains)
+    }
+
+    /// The local ports of `service`'s connections to the broker.
+    public func brokerClientPorts(of service: String) -> Set<Int> {
+        let brokerPort = URLComponents(string: broker.url)?.port ?? 5672
+        return ProcessSockets.localTCPPorts(of: processIDs(of: service), remotePort: brokerPort)
+    }
+
     /// The local ports of this system's service processes' connections to PostgreSQL (the
     /// processes are found by the unique `OMS_DATABASE_SCHEMA` in their environment, so other
     /// tests' systems are left alone).
     public func databaseClientPorts() -> Set<Int> {
-        let pids = ProcessSockets.processIDs(withEnvironment: "OMS_DATABASE_SCHEMA", value: database.schema)
+        let pids = processIDs()
         let serverPort = URLComponents(string: TestServers.databaseURL)?.port ?? 5432
         return ProcessSockets.localTCPPorts(of: pids, remotePort: serverPort)
     }

@@ -8,8 +8,11 @@ extension TestBroker {
     public struct Connection: Sendable {
         /// The broker's name for it (`127.0.0.1:40000 -> 127.0.0.1:5672`), used to close it.
         public let name: String
-        /// The name the client gave (`connection_name`: the services give their own name).
+        /// The name the client gave in its `connection_name` property, if any.
         public let clientName: String?
+        /// The client's port: with ``SystemUnderTest/brokerClientPorts(of:)`` it tells which
+        /// service holds the connection.
+        public let peerPort: Int?
     }
 
     /// The client connections open in this vhost now (the management API may lag by a moment).
@@ -20,7 +23,7 @@ extension TestBroker {
             guard let name = object["name"] as? String else { return nil }
             let properties = object["client_properties"] as? [String: Any]
             let clientName = object["user_provided_name"] as? String ?? properties?["connection_name"] as? String
-            return Connection(name: name, clientName: clientName)
+            return Connection(name: name, clientName: clientName, peerPort: object["peer_port"] as? Int)
         }
     }
 
