@@ -104,13 +104,44 @@ struct ResilienceTests {
             #expect(try await demo.system.terminateDatabaseConnections() >= 1)
             try await Self.orderAndVerify(demo, projectID: projectID, keys: (6...7).map { "after-terminate-\($0)" },
                                           deliveryIDs: { receiver.requests.compactMap { $0.header("X-OMS-Delivery-Id") } })
-            // The OMS can still read and write.
-            let events = try await TestHTTP.send(
+            // The OMS can read all of them (retrying a 503 as a client would: see
+            // `gatewayReadsAfterSessionsTerminated` for why it may get one).
+            var events = try await TestHTTP.send(
                 "GET", demo.api + "/api/v1/oms/\(demo.seed.omsID)/events?from_timestamp=2020-01-01T00:00:00Z&limit=100", headers: demo.oms)
+            for _ in 0..<5 where events.status == 503 {
+                events = try await TestHTTP.send(
+                    "GET", demo.api + "/api/v1/oms/\(demo.seed.omsID)/events?from_timestamp=2020-01-01T00:00:00Z&limit=100", headers: demo.oms)
+            }
             let creates = events.json?["events"]?.arrayValue?.filter {
                 $0["resource"]?.stringValue == "project_item" && $0["type"]?.stringValue == "create"
             }
             #expect(events.status == 200 && creates?.count == 8, "\(events.text)")
+        }
+        await receiver.stop()
+    }
+
+    @Test("once PostgreSQL has terminated the gateway's idle sessions and is up again, requests are answered, not 503")
+    func gatewayReadsAfterSessionsTerminated() async throws {
+        let receiver = try TriggerReceiver()
+        try await DemoSystem.run(triggerURL: receiver.url) { demo in
+            let projectID = try await demo.createProject()
+            // Open several pooled connections in the gateway with concurrent reads.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let response = try await TestHTTP.send("GET", demo.api + "/api/v1/projects/\(projectID)", headers: demo.user)
+                        #expect(response.status == 200)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await demo.system.terminateDatabaseConnections() >= 1)
+            // The database is up; nothing is wrong any more but the sessions the pool still holds.
+            var statuses: [Int] = []
+            for _ in 0..<8 {
+                statuses.append(try await TestHTTP.send("GET", demo.api + "/api/v1/projects/\(projectID)", headers: demo.user).status)
+            }
+            #expect(statuses.allSatisfy { $0 == 200 }, "statuses after the cut: \(statuses)")
         }
         await receiver.stop()
     }
