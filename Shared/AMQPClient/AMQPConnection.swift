@@ -123,8 +123,8 @@ public actor AMQPConnection {
                             message: "cannot connect to \(configuration.host):\(configuration.port): \(errorString(status))")
         }
         crmq_enable_keepalive(amqp_get_sockfd(conn))
-        let login = crmq_login_plain(conn, configuration.vhost, 0, 131_072, Int32(configuration.heartbeatSeconds),
-                                     configuration.user, configuration.password)
+        let login = crmq_login_plain_named(conn, configuration.vhost, 0, 131_072, Int32(configuration.heartbeatSeconds),
+                                           configuration.user, configuration.password, configuration.connectionName)
         state = conn
         do {
             try check(login, "login")

@@ -15,6 +15,23 @@ crmq_login_plain(amqp_connection_state_t state, const char *vhost, int channel_m
                       AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+/* Logs in and names the connection (shown by the broker's management UI), so an operator can
+   tell services apart. amqp_login_with_properties is variadic too. `name` only needs to live for
+   the call: the table is serialised into the login frame before it returns. */
+static inline amqp_rpc_reply_t
+crmq_login_plain_named(amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max,
+                       int heartbeat, const char *user, const char *password, const char *name) {
+    amqp_table_entry_t entry;
+    entry.key = amqp_cstring_bytes("connection_name");
+    entry.value.kind = AMQP_FIELD_KIND_UTF8;
+    entry.value.value.bytes = amqp_cstring_bytes(name);
+    amqp_table_t properties;
+    properties.num_entries = 1;
+    properties.entries = &entry;
+    return amqp_login_with_properties(state, vhost, channel_max, frame_max, heartbeat, &properties,
+                                      AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
 /* With heartbeats off (rabbitmq-c only services them inside library calls), TCP keepalive is
    what notices a silently dead peer. Best effort: errors are ignored. */
 static inline void crmq_enable_keepalive(int fd) {

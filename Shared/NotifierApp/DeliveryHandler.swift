@@ -129,7 +129,7 @@ final class DeliveryHandler: Sendable {
                                 \(entries.map(\.status))::text[], \(entries.map(\.attempts))::int4[],
                                 \(entries.map(\.error))::text[], \(messages)::text[])
                          AS e(id, kind, target, oms_id, status, attempts, last_error, message)
-                    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+                    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1,
                         last_error = EXCLUDED.last_error, last_attempt_at = now(), delivered_at = EXCLUDED.delivered_at
                     WHERE deliveries.status <> 'delivered'
                     """)

@@ -48,8 +48,16 @@ public actor PostgresConnection {
     }
 
     /// Reconnects if the connection is absent or broken.
+    ///
+    /// A session the server closed while this side was idle (a restart, a failover,
+    /// `pg_terminate_backend`) still reads as `CONNECTION_OK` until something is read from it,
+    /// so an idle connection first consumes what the server sent (this does not block): a
+    /// closing message or EOF marks it bad, and it is replaced before it can fail a request.
     public func reconnectIfNeeded() throws {
-        if let handle, PQstatus(handle) == CONNECTION_OK { return }
+        if let handle, PQstatus(handle) == CONNECTION_OK {
+            if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQconsumeInput(handle) }
+            if PQstatus(handle) == CONNECTION_OK { return }
+        }
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()

@@ -106,9 +106,13 @@ public enum LoopbackPort {
     /// free port, the one that lost the race to bind it sees the winner accepting. This
     /// matches the listening socket's inode in `/proc/net/tcp` against the process's fds.
     static func isListening(port: Int, processID: Int32) -> Bool {
-        guard processID > 0, let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else {
+        // Read to the end: `String(contentsOfFile:)` returns only the first page of a /proc file.
+        guard processID > 0, let handle = FileHandle(forReadingAtPath: "/proc/net/tcp"),
+              let data = try? handle.readToEnd() else {
             return false
         }
+        try? handle.close()
+        let table = String(decoding: data, as: UTF8.self)
         let hexPort = String(port, radix: 16, uppercase: true)
         let local = "0100007F:" + String(repeating: "0", count: max(0, 4 - hexPort.count)) + hexPort
         let inodes = table.split(separator: "\n").compactMap { line -> String? in
