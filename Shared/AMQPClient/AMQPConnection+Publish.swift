@@ -22,9 +22,14 @@ extension AMQPConnection {
         let conn = try channelReady()
         let firstSeq = nextPublishSeq
         var outcomes = [PublishOutcome?](repeating: nil, count: messages.count)
-        var indexByMessageID: [String: Int] = [:]
+        // A returned message is identified by its message id (basic.return carries no delivery
+        // tag). Messages without one get an internal id; ids shared by several messages are
+        // matched in publish order, which is the order the broker returns them in.
+        var indicesByMessageID: [String: [Int]] = [:]
         var sent = 0
-        for (i, message) in messages.enumerated() {
+        for (i, original) in messages.enumerated() {
+            var message = original
+            if message.properties.messageID == nil { message.properties.messageID = "oms-publish-\(firstSeq + UInt64(i))" }
             // The arena keeps every string and the body alive until amqp_basic_publish returns;
             // rabbitmq-c has written the frames to its socket buffer by then.
             let status = AMQPArena.with { a -> Int32 in
@@ -39,7 +44,7 @@ extension AMQPConnection {
             }
             nextPublishSeq += 1
             sent += 1
-            if let id = message.properties.messageID { indexByMessageID[id] = i }
+            if let id = message.properties.messageID { indicesByMessageID[id, default: []].append(i) }
         }
         guard confirmsEnabled else { return messages.map { _ in .confirmed } }
         var returns: [Int: (Int, String)] = [:]
@@ -94,7 +99,10 @@ extension AMQPConnection {
                 let reply = amqp_read_message(conn, frame.channel, &returned, 0)
                 if reply.reply_type == AMQP_RESPONSE_NORMAL {
                     let props = AMQPProperties(returned.properties)
-                    if let id = props.messageID, let index = indexByMessageID[id] { returns[index] = (code, text) }
+                    if let id = props.messageID, var candidates = indicesByMessageID[id], !candidates.isEmpty {
+                        returns[candidates.removeFirst()] = (code, text)
+                        indicesByMessageID[id] = candidates
+                    }
                     amqp_destroy_message(&returned)
                 }
             default:

@@ -21,6 +21,9 @@ public final class Publisher: Sendable {
         var messages: [AMQPMessage]
         var deadline: ContinuousClock.Instant
         var continuation: CheckedContinuation<Void, any Error>
+        /// Publish alone: a batch it was in had its channel closed by the broker, which cannot
+        /// say which message it refused; alone, a refusal is its own and fails it at once.
+        var isolate = false
     }
 
     private struct State {
@@ -90,9 +93,10 @@ public final class Publisher: Sendable {
             let batch = state.withLock { s -> [Pending] in
                 var taken: [Pending] = []
                 var count = 0
-                while let first = s.queue.first, taken.isEmpty || count + first.messages.count <= maxBatch {
+                while let first = s.queue.first, taken.isEmpty || (count + first.messages.count <= maxBatch && !first.isolate) {
                     taken.append(s.queue.removeFirst())
                     count += first.messages.count
+                    if first.isolate { break }
                 }
                 if taken.isEmpty { s.flushing = false }
                 return taken
@@ -106,10 +110,18 @@ public final class Publisher: Sendable {
                 for pending in batch {
                     let mine = outcomes[offset..<offset + pending.messages.count]
                     offset += pending.messages.count
+                    let channelRefusal = mine.lazy.compactMap { outcome -> AMQPError? in
+                        if case .failed(let e) = outcome, e.code == .channelClosed { return e }
+                        return nil
+                    }.first
                     if let refused = mine.first(where: { if case .nacked = $0 { return true }; if case .returned = $0 { return true }; return false }) {
                         pending.continuation.resume(throwing: Failure(description: "broker refused a message: \(refused)"))
+                    } else if let refusal = channelRefusal, pending.isolate {
+                        pending.continuation.resume(throwing: Failure(description: "broker refused a message: \(refusal)"))
                     } else if mine.contains(where: { if case .failed = $0 { return true }; return false }) {
-                        retry.append(pending)
+                        var again = pending
+                        again.isolate = again.isolate || channelRefusal != nil
+                        retry.append(again)
                     } else {
                         pending.continuation.resume()
                     }
@@ -120,6 +132,7 @@ public final class Publisher: Sendable {
                 retry = batch
             }
             guard !retry.isEmpty else { continue }
+            let onlyIsolating = retry.allSatisfy(\.isolate)
             // Requeue at the front, failing those past their deadline, then wait before reconnecting.
             let now = ContinuousClock.now
             let expired = retry.filter { $0.deadline <= now }
@@ -127,7 +140,8 @@ public final class Publisher: Sendable {
             state.withLock { s in
                 s.queue.insert(contentsOf: retry.filter { $0.deadline > now }, at: 0)
             }
-            try? await Task.sleep(for: backoff.next())
+            // A broker that closed a channel is up: isolate at once. Otherwise back off before reconnecting.
+            if !onlyIsolating { try? await Task.sleep(for: backoff.next()) }
         }
     }
 

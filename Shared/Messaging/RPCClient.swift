@@ -14,7 +14,9 @@ public final class RPCClient: Service, Sendable {
     private let configuration: AMQPConfiguration
     private let publisher: Publisher
     private let logger: Logger
-    private let state = Mutex<(queue: String?, waiters: [String: ReplySlot])>((nil, [:]))
+    /// Waiting callers by correlation id; several may share one (a client retrying with the same
+    /// Idempotency-Key while its first request waits), and each gets the reply.
+    private let state = Mutex<(queue: String?, waiters: [String: [ObjectIdentifier: ReplySlot]])>((nil, [:]))
     /// Set while the reply queue's connection is up.
     public let health = ConnectionHealth()
 
@@ -46,11 +48,17 @@ public final class RPCClient: Service, Sendable {
         var message = message
         let slot = ReplySlot()
         // Register before publishing: the reply can arrive before publish() returns.
+        let key = ObjectIdentifier(slot)
         let replyQueue = state.withLock { s -> String? in
-            s.waiters[correlationID] = slot
+            s.waiters[correlationID, default: [:]][key] = slot
             return s.queue
         }
-        defer { _ = state.withLock { $0.waiters.removeValue(forKey: correlationID) } }
+        defer {
+            state.withLock { s in
+                s.waiters[correlationID]?.removeValue(forKey: key)
+                if s.waiters[correlationID]?.isEmpty == true { s.waiters.removeValue(forKey: correlationID) }
+            }
+        }
         message.properties.replyTo = replyQueue
         try await publisher.publish([message])
         if let delivery = await slot.wait(timeout: timeout) { return .reply(delivery) }
@@ -77,7 +85,7 @@ public final class RPCClient: Service, Sendable {
                     }
                     for delivery in try await connection.nextDeliveries(max: 100, timeout: .milliseconds(100)) {
                         if let id = delivery.properties.correlationID {
-                            state.withLock { $0.waiters[id] }?.deliver(delivery)
+                            for slot in state.withLock({ Array(($0.waiters[id] ?? [:]).values) }) { slot.deliver(delivery) }
                         }
                     }
                 }

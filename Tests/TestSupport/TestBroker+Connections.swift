@@ -32,14 +32,7 @@ extension TestBroker {
     @discardableResult
     public func closeAllConnections() async throws -> [Connection] {
         let open = try await connections()
-        for connection in open {
-            do {
-                try await Self.management("DELETE", "/api/connections/\(Self.encode(connection.name))", body: nil)
-            } catch {
-                // Already gone (closed by its owner meanwhile) is fine; anything else is not.
-                if try await connections().contains(where: { $0.name == connection.name }) { throw error }
-            }
-        }
+        for connection in open { try await closeConnection(connection.name) }
         return open
     }
 

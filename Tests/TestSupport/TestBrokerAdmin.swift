@@ -5,9 +5,7 @@ import Foundation
 extension TestBroker {
     /// The names of the client connections open in this vhost, as the management API lists them.
     public func connectionNames() async throws -> [String] {
-        let data = try await Self.management("GET", "/api/vhosts/\(Self.encode(vhost))/connections", body: nil)
-        let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
-        return list.compactMap { $0["name"] as? String }
+        try await connections().map(\.name)
     }
 
     /// The names of the queues in this vhost (the management API lists new queues at once).
@@ -56,9 +54,5 @@ extension TestBroker {
     public func grantAccess() async throws {
         try await Self.management("PUT", "/api/permissions/\(Self.encode(vhost))/guest",
                                   body: #"{"configure":".*","write":".*","read":".*"}"#)
-    }
-
-    private static func encode(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? segment
     }
 }
