@@ -215,7 +215,11 @@ _rmq_start() {
         oms_log "rabbitmq: starting $OMS_AMQP_NODE on 127.0.0.1:$OMS_AMQP_PORT (management $OMS_AMQP_MGMT_PORT)"
         # Its own session, so a Ctrl-C meant for the caller does not reach the broker.
         _rmq_argv rabbitmq-server
-        setsid "${RMQ_ARGV[@]}" </dev/null >"$dir/out.log" 2>&1 &
+        # Every connection and quorum queue costs file descriptors; the usual soft limit of 1024
+        # runs out when many test systems share the broker (logins then time out). Raise it to
+        # the hard limit, as the Debian service unit does.
+        ( ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+          exec setsid "${RMQ_ARGV[@]}" ) </dev/null >"$dir/out.log" 2>&1 &
         local launcher=$! waited=0
         until oms_port_open "$OMS_AMQP_PORT" && oms_port_open "$OMS_AMQP_MGMT_PORT"; do
             sleep 0.5; waited=$((waited + 1))

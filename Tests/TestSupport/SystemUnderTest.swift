@@ -35,6 +35,9 @@ public final class SystemUnderTest: @unchecked Sendable {
         env["OMS_RETRY_DELAYS"] = "200ms,500ms,1s"
         env["OMS_SIGNING_KEY"] = "test-signing-key"
         env["OMS_DATABASE_POOL_SIZE"] = "4"
+        // Generous, so a machine loaded by parallel tests does not turn 201s into 202s; tests
+        // of the 202 path set a short one.
+        env["OMS_REPLY_TIMEOUT"] = "10s"
         baseEnvironment = env.merging(extra) { _, new in new }
         for name in Self.serviceNames {
             var serviceEnv = baseEnvironment

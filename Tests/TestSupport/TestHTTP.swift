@@ -45,6 +45,21 @@ public enum TestHTTP {
         return Response(status: http.statusCode, headers: out, body: data)
     }
 
+    /// Sends a write and, when it is answered `202` (the processor did not reply in time),
+    /// follows its `Location` until the outcome is known: for set-up steps that need the result,
+    /// not the timing, on a machine loaded by parallel tests.
+    public static func sendAwaitingOutcome(_ method: String, _ url: String, headers: [String: String] = [:],
+                                           json: JSONValue? = nil, timeout: Duration = .seconds(30)) async throws -> Response {
+        let first = try await send(method, url, headers: headers, json: json)
+        guard first.status == 202, let location = first.header("Location") else { return first }
+        var latest = first
+        _ = try await eventually(timeout: timeout) {
+            latest = try await send("GET", location, headers: headers)
+            return latest.status != 202
+        }
+        return latest
+    }
+
     /// Polls `condition` until it holds or `timeout` passes.
     public static func eventually(timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(100),
                                   _ condition: () async throws -> Bool) async throws -> Bool {
