@@ -28,12 +28,7 @@ final class Authenticator: Sendable {
             guard let cached else { throw APIError.unauthorized }
             return cached
         }
-        let context: AuthContext?
-        do {
-            context = try await pool.withConnection { try await $0.authenticate(tokenHash: hash) }
-        } catch {
-            throw APIError.unavailable
-        }
+        let context = try await pool.withIdempotentRetry { try await $0.authenticate(tokenHash: hash) }
         cache.withLock { c in
             if c.count > 10_000 { c.removeAll() }
             c[hash] = (context, now + cacheTTL)

@@ -34,16 +34,34 @@ struct Gateway: Sendable {
     }
 
     /// Runs `body` with a pooled connection, turning database outages into 503.
+    ///
+    /// The gateway's statements are reads (or idempotent notes such as an OMS's last poll), so
+    /// one that fails because its pooled connection turned out closed (a database restart the
+    /// pool had not noticed yet) is run once more on a fresh connection before giving up.
     func db<T: Sendable>(_ body: @escaping @Sendable (isolated PostgresConnection) throws -> T) async throws -> T {
-        do {
-            return try await pool.withConnection { conn in try await conn.run(body) }
-        } catch let error as PostgresError where error.isTransient {
-            throw APIError.unavailable
-        }
+        try await pool.withIdempotentRetry { conn in try await conn.run(body) }
     }
 }
 
 extension PostgresConnection {
     /// Runs a synchronous body on the connection's thread (several statements, one actor hop).
     func run<T: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> T) throws -> T { try body(self) }
+}
+
+extension PostgresPool {
+    /// Runs idempotent database work, retrying once when the connection was found closed;
+    /// outages become 503 in the EOSC error shape.
+    func withIdempotentRetry<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await withConnection(body)
+        } catch let error as PostgresError where error.code == .connectionClosed {
+            do {
+                return try await withConnection(body)
+            } catch let error as PostgresError where error.isTransient {
+                throw APIError.unavailable
+            }
+        } catch let error as PostgresError where error.isTransient {
+            throw APIError.unavailable
+        }
+    }
 }
