@@ -65,7 +65,14 @@ public struct ConsumerService: Service {
                 return
             } catch {
                 health.set(false)
-                logger.warning("consumer connection lost; reconnecting", ["error": .string(String(describing: error))])
+                if let amqp = error as? AMQPError, amqp.replyCode == 406 {
+                    // A queue already declared with other arguments (by an older version): retrying
+                    // will not help, an operator must migrate or delete it.
+                    logger.error("the broker holds a queue declared with other arguments; migrate or delete it",
+                                 ["error": .string(amqp.description)])
+                } else {
+                    logger.warning("consumer connection lost; reconnecting", ["error": .string(String(describing: error))])
+                }
                 await shutdown.sleep(for: backoff.next())
             }
         }
