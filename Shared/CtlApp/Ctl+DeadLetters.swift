@@ -64,7 +64,12 @@ extension Ctl {
             do {
                 _ = try await withDatabase { conn in
                     try await conn.query("""
-                        UPDATE deliveries SET status = 'retrying' WHERE id = ANY(\(ids)::uuid[]) AND status <> 'delivered'
+                        WITH locked AS (
+                            -- Lock in id order, as the notifier writes its log, so the two never deadlock.
+                            SELECT id FROM deliveries WHERE id = ANY(\(ids)::uuid[]) AND status <> 'delivered'
+                            ORDER BY id FOR UPDATE
+                        )
+                        UPDATE deliveries d SET status = 'retrying' FROM locked WHERE d.id = locked.id
                         """)
                 }
             } catch {

@@ -130,6 +130,8 @@ public final class OutboxRelay: Service, Sendable {
                 let conn = try await PostgresConnection.connect(pool.configuration)
                 try await conn.listen(Outbox.channel)
                 health.set(true)
+                // A NOTIFY sent while no session listened is gone: look at the table once now.
+                nudge()
                 backoff.reset()
                 while !shutdown.isTriggered && !Task.isCancelled {
                     let got = try await conn.waitForNotifications(timeout: .milliseconds(500))

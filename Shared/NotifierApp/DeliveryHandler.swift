@@ -115,11 +115,31 @@ final class DeliveryHandler: Sendable {
 
     /// Writes the delivery log for a batch in one statement; a failure here is logged, not
     /// retried (each delivery itself is already safe: delivered, or in a retry or parking queue).
+    ///
+    /// Rows are written in id order (as `omsctl dead-letters replay` locks them) so concurrent
+    /// writers cannot deadlock; a transient failure (deadlock, serialization, lost connection)
+    /// is retried a few times.
     private func record(_ entries: [LogEntry]) async {
         guard !entries.isEmpty else { return }
-        do {
-            let messages = try entries.map { try WireFormat.encodeString($0.delivery) }
-            try await pool.withConnection { conn in
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await writeLog(entries)
+                return
+            } catch let error as PostgresError where error.isTransient && attempt < 5 {
+                try? await Task.sleep(for: .milliseconds(50 * attempt))
+            } catch {
+                logger.warning("delivery log not written", ["deliveries": .int(Int64(entries.count)),
+                                                            "error": .string(String(describing: error))])
+                return
+            }
+        }
+    }
+
+    private func writeLog(_ entries: [LogEntry]) async throws {
+        let messages = try entries.map { try WireFormat.encodeString($0.delivery) }
+        try await pool.withConnection { conn in
                 _ = try await conn.query("""
                     INSERT INTO deliveries (id, kind, target, oms_id, status, attempts, last_error, message, delivered_at)
                     SELECT e.id, e.kind, e.target, e.oms_id, e.status, e.attempts, e.last_error, e.message::jsonb,
@@ -129,14 +149,11 @@ final class DeliveryHandler: Sendable {
                                 \(entries.map(\.status))::text[], \(entries.map(\.attempts))::int4[],
                                 \(entries.map(\.error))::text[], \(messages)::text[])
                          AS e(id, kind, target, oms_id, status, attempts, last_error, message)
+                    ORDER BY e.id
                     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1,
                         last_error = EXCLUDED.last_error, last_attempt_at = now(), delivered_at = EXCLUDED.delivered_at
                     WHERE deliveries.status <> 'delivered'
                     """)
-            }
-        } catch {
-            logger.warning("delivery log not written", ["deliveries": .int(Int64(entries.count)),
-                                                        "error": .string(String(describing: error))])
         }
     }
 
