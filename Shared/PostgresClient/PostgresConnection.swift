@@ -19,6 +19,9 @@ public actor PostgresConnection {
     /// connection instead of once per call saves a large share of the server's CPU per order.
     private var prepared: [String: String] = [:]
     private var statementCounter = 0
+    /// Channels this session listens to. Session state does not survive a reconnect, so a
+    /// listening connection that breaks reports it instead of reconnecting silently.
+    private var listening: Set<String> = []
     /// The most statements kept prepared; past it they are deallocated and prepared again.
     private static let maxPrepared = 256
 
@@ -58,6 +61,7 @@ public actor PostgresConnection {
             if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQconsumeInput(handle) }
             if PQstatus(handle) == CONNECTION_OK { return }
         }
+        if handle != nil, !listening.isEmpty { throw listeningSessionLost() }
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
@@ -75,6 +79,7 @@ public actor PostgresConnection {
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
+        listening.removeAll()
     }
 
     /// Runs one statement with bind parameters and returns its rows. The statement is prepared
@@ -189,6 +194,7 @@ public actor PostgresConnection {
     /// Starts listening on `channel` (idempotent).
     public func listen(_ channel: String) throws {
         try executeSimple("LISTEN \(Self.quoteIdentifier(channel))")
+        listening.insert(channel)
     }
 
     /// Waits up to `timeout` for notifications on the channels this connection listens to.
@@ -200,9 +206,22 @@ public actor PostgresConnection {
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         let ready = clibpq_wait_readable(PQsocket(conn), milliseconds)
         if ready < 0 && errno != EINTR { throw PostgresError(code: .connectionClosed, message: "poll failed: errno \(errno)") }
-        guard PQconsumeInput(conn) == 1 else { throw connectionError(conn, code: .connectionClosed) }
+        guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else { throw listeningSessionLost() }
         received = drainNotifications(conn)
         return received
+    }
+
+    /// Drops a broken session that was listening and says so, once: a new session would not be
+    /// listening and notifications sent meanwhile are gone, so the owner must listen again and
+    /// look at what it may have missed. The next call connects a plain session.
+    private func listeningSessionLost() -> PostgresError {
+        if let handle { PQfinish(handle) }
+        handle = nil
+        prepared.removeAll()
+        let channels = listening.sorted().joined(separator: ", ")
+        listening.removeAll()
+        return PostgresError(code: .connectionClosed,
+                             message: "the session listening on \(channels.isEmpty ? "its channels" : channels) was lost; notifications may have been missed")
     }
 
     // MARK: - libpq plumbing

@@ -108,6 +108,24 @@ struct PostgresClientTests {
         }
     }
 
+    @Test("a listening connection killed by the server reports the loss instead of reconnecting without its LISTEN")
+    func listeningConnectionReportsLoss() async throws {
+        try await TestDatabase.with("pg") { db in
+            let listener = try await PostgresConnection.connect(db.configuration)
+            try await listener.listen("ch_\(db.schema)")
+            let pid = try await listener.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
+            let killer = try await PostgresConnection.connect(db.configuration)
+            try await killer.query("SELECT pg_terminate_backend(\(pid))")
+            try await Task.sleep(for: .milliseconds(200))  // let the server's goodbye arrive
+            let error = await #expect(throws: PostgresError.self) {
+                for _ in 0..<10 { _ = try await listener.waitForNotifications(timeout: .milliseconds(100)) }
+            }
+            #expect(error?.code == .connectionClosed)
+            // After reporting it, the connection reconnects (as a plain session) on the next call.
+            #expect(try await listener.query("SELECT pg_backend_pid() AS pid")[0].int("pid") != pid)
+        }
+    }
+
     @Test("a connection killed by the server reports connectionClosed, then reconnects")
     func reconnectsAfterTermination() async throws {
         try await TestDatabase.with("pg") { db in
