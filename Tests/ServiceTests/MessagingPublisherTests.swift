@@ -153,7 +153,8 @@ struct MessagingPublisherTests {
                 try await publisher.publish([MsgTest.message("m", routingKey: "q")])
             }
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(4), "failed after \(elapsed)")
+            // Not never: at most one backoff and one confirm wait after the deadline, plus a loaded machine.
+            #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(20), "failed after \(elapsed)")
             #expect(error?.description.contains("unavailable") == true)
             try await broker.grantAccess()
             // The same publisher works once the broker is back.

@@ -103,7 +103,7 @@ struct MessagingRPCTests {
             let outcome = try await rpc.call(Self.command("c-late"), timeout: .milliseconds(400))
             let elapsed = ContinuousClock.now - started
             guard case .accepted = outcome else { Issue.record("expected .accepted, got \(outcome)"); return }
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(2), "answered after \(elapsed)")
+            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(10), "answered after \(elapsed)")
             #expect(try await MsgTest.depth(broker, Topology.processorQueue) == 1)
         }
     }
