@@ -100,13 +100,6 @@ public actor AMQPConnection {
         try check(amqp_get_rpc_reply(conn), "delete queue \(name)")
     }
 
-    /// Deletes an exchange (tests and clean-up).
-    public func deleteExchange(_ name: String) throws {
-        let conn = try channelReady()
-        AMQPArena.with { a in _ = amqp_exchange_delete(conn, channel, a.bytes(name), 0) }
-        try check(amqp_get_rpc_reply(conn), "delete exchange \(name)")
-    }
-
     // MARK: - Connection plumbing
 
     func open() throws {

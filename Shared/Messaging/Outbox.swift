@@ -34,13 +34,17 @@ extension PostgresConnection {
     /// (`pg_notify` is delivered only if the transaction commits).
     public func enqueue(_ messages: [OutboxMessage]) throws {
         guard !messages.isEmpty else { return }
+        // One round trip: the insert, and the notification that travels with its commit.
         try query("""
-            INSERT INTO outbox (message_id, exchange, routing_key, type, correlation_id, body)
-            SELECT * FROM unnest(\(messages.map { $0.messageID })::uuid[], \(messages.map(\.exchange))::text[],
-                                 \(messages.map(\.routingKey))::text[], \(messages.map(\.type))::text[],
-                                 \(messages.map(\.correlationID))::text[], \(messages.map(\.body))::text[])
+            WITH inserted AS (
+                INSERT INTO outbox (message_id, exchange, routing_key, type, correlation_id, body)
+                SELECT * FROM unnest(\(messages.map { $0.messageID })::uuid[], \(messages.map(\.exchange))::text[],
+                                     \(messages.map(\.routingKey))::text[], \(messages.map(\.type))::text[],
+                                     \(messages.map(\.correlationID))::text[], \(messages.map(\.body))::text[])
+                RETURNING 1
+            )
+            SELECT pg_notify(\(Outbox.channel), '') WHERE EXISTS (SELECT 1 FROM inserted)
             """)
-        try query("SELECT pg_notify(\(Outbox.channel), '')")
     }
 
     /// Records that `consumer` handled `messageID`, in the current transaction.

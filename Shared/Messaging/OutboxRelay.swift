@@ -66,14 +66,14 @@ public final class OutboxRelay: Service, Sendable {
     @discardableResult
     public func relayBatch() async throws -> Int {
         try await pool.withConnection { conn in
-            try await conn.query("BEGIN")
+            try await conn.begin()
             do {
                 let rows = try await conn.query("""
                     SELECT id, message_id, exchange, routing_key, type, correlation_id, body
                     FROM outbox ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                     """)
                 if rows.isEmpty {
-                    try await conn.query("COMMIT")
+                    try await conn.commit()
                     return 0
                 }
                 var ids: [Int64] = []
@@ -87,10 +87,10 @@ public final class OutboxRelay: Service, Sendable {
                 }
                 try await publisher.publish(messages.map { $0.amqpMessage() })
                 try await conn.query("DELETE FROM outbox WHERE id = ANY(\(ids)::int8[])")
-                try await conn.query("COMMIT")
+                try await conn.commit()
                 return rows.count
             } catch {
-                _ = try? await conn.query("ROLLBACK")
+                await conn.rollback()
                 throw error
             }
         }

@@ -66,12 +66,6 @@ public final class Publisher: Sendable {
         }
     }
 
-    /// Whether the publishing connection is up (readiness).
-    public func isConnected() async -> Bool {
-        guard let c = state.withLock({ $0.connection }) else { return false }
-        return await c.isOpen
-    }
-
     /// Opens the connection now (so readiness is true before the first publish).
     public func connect() async throws {
         _ = try await liveConnection()

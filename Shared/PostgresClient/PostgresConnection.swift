@@ -22,6 +22,10 @@ public actor PostgresConnection {
     /// Channels this session listens to. Session state does not survive a reconnect, so a
     /// listening connection that breaks reports it instead of reconnecting silently.
     private var listening: Set<String> = []
+    /// Whether a transaction opened through ``begin()`` (or ``transaction(_:)``) is still open.
+    /// While it is, a lost session is never replaced silently: statements after it would run
+    /// outside the transaction.
+    private var inTransaction = false
     /// The most statements kept prepared; past it they are deallocated and prepared again.
     private static let maxPrepared = 256
 
@@ -44,12 +48,6 @@ public actor PostgresConnection {
         executor.shutdown()
     }
 
-    /// Whether the connection is currently usable (no round trip).
-    public var isConnected: Bool {
-        guard let handle else { return false }
-        return PQstatus(handle) == CONNECTION_OK
-    }
-
     /// Reconnects if the connection is absent or broken.
     ///
     /// A session the server closed while this side was idle (a restart, a failover,
@@ -57,11 +55,23 @@ public actor PostgresConnection {
     /// so an idle connection first consumes what the server sent (this does not block): a
     /// closing message or EOF marks it bad, and it is replaced before it can fail a request.
     public func reconnectIfNeeded() throws {
-        if let handle, PQstatus(handle) == CONNECTION_OK {
-            if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQconsumeInput(handle) }
-            if PQstatus(handle) == CONNECTION_OK { return }
+        if let handle, PQstatus(handle) == CONNECTION_OK, !inTransaction,
+           PQtransactionStatus(handle) == PQTRANS_IDLE {
+            _ = PQconsumeInput(handle)
         }
+        _ = try liveHandle()
+    }
+
+    /// The session to run a statement on: the current one while it reads as usable (no probe:
+    /// a statement on a closed session fails and reports it), else a new one, except where
+    /// session state would be lost (an open transaction, LISTEN), which is reported instead.
+    private func liveHandle() throws -> OpaquePointer {
+        if let handle, PQstatus(handle) == CONNECTION_OK { return handle }
         if handle != nil, !listening.isEmpty { throw listeningSessionLost() }
+        if handle != nil, inTransaction {
+            dropSession()
+            throw PostgresError(code: .connectionClosed, message: "the connection was lost inside a transaction, which did not commit")
+        }
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
@@ -72,15 +82,19 @@ public actor PostgresConnection {
             setup += " SET search_path TO \(Self.quoteIdentifier(schema)), public;"
         }
         try executeSimple(setup)
+        return conn
     }
 
-    /// Closes the connection; a later call reconnects.
-    public func close() {
+    private func dropSession() {
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
         listening.removeAll()
+        inTransaction = false
     }
+
+    /// Closes the connection; a later call reconnects.
+    public func close() { dropSession() }
 
     /// Runs one statement with bind parameters and returns its rows. The statement is prepared
     /// on first use and reused by its SQL text.
@@ -128,17 +142,42 @@ public actor PostgresConnection {
     /// The body is synchronous on purpose: it runs on the connection's thread between the two
     /// statements, so nothing else can interleave on this connection.
     public func transaction<T: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> T) throws -> T {
-        try executeSimple("BEGIN")
+        try begin()
         do {
             let value = try body(self)
-            try executeSimple("COMMIT")
+            try commit()
             return value
         } catch {
-            if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
-                let r = PQexec(handle, "ROLLBACK")
-                PQclear(r)
-            }
+            rollback()
             throw error
+        }
+    }
+
+    /// Opens a transaction for callers that must await other work between its statements (the
+    /// outbox relay publishes between SELECT and DELETE). End it with ``commit()`` or ``rollback()``.
+    public func begin() throws {
+        _ = try liveHandle()
+        try executeSimple("BEGIN")
+        inTransaction = true
+    }
+
+    /// Commits the open transaction.
+    public func commit() throws {
+        guard let handle, inTransaction else { throw PostgresError(code: .protocolViolation, message: "no transaction is open") }
+        defer { inTransaction = false }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            dropSession()
+            throw PostgresError(code: .connectionClosed, message: "the connection was lost inside a transaction, which did not commit")
+        }
+        try executeSimple("COMMIT")
+    }
+
+    /// Rolls the open transaction back (nothing to do when the session is gone: the server did).
+    public func rollback() {
+        inTransaction = false
+        if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
+            let r = PQexec(handle, "ROLLBACK")
+            PQclear(r)
         }
     }
 
@@ -215,11 +254,8 @@ public actor PostgresConnection {
     /// listening and notifications sent meanwhile are gone, so the owner must listen again and
     /// look at what it may have missed. The next call connects a plain session.
     private func listeningSessionLost() -> PostgresError {
-        if let handle { PQfinish(handle) }
-        handle = nil
-        prepared.removeAll()
         let channels = listening.sorted().joined(separator: ", ")
-        listening.removeAll()
+        dropSession()
         return PostgresError(code: .connectionClosed,
                              message: "the session listening on \(channels.isEmpty ? "its channels" : channels) was lost; notifications may have been missed")
     }
@@ -244,12 +280,6 @@ public actor PostgresConnection {
         // Notices ("relation already exists, skipping") would go to stderr unstructured; drop them.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         return conn
-    }
-
-    private func liveHandle() throws -> OpaquePointer {
-        try reconnectIfNeeded()
-        guard let handle else { throw PostgresError(code: .connectionClosed, message: "not connected") }
-        return handle
     }
 
     private func drainNotifications(_ conn: OpaquePointer) -> [PostgresNotification] {

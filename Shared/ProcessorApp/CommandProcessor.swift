@@ -18,16 +18,14 @@ import Wire
 final class CommandProcessor: Sendable {
     let pool: PostgresPool
     let publisher: Publisher
-    let relay: OutboxRelay
     let logger: Logger
     let handled: Counter
     let failed: Counter
     let batchSizes: Histogram
 
-    init(pool: PostgresPool, publisher: Publisher, relay: OutboxRelay, logger: Logger, registry: MetricsRegistry) {
+    init(pool: PostgresPool, publisher: Publisher, logger: Logger, registry: MetricsRegistry) {
         self.pool = pool
         self.publisher = publisher
-        self.relay = relay
         self.logger = logger
         handled = registry.counter("oms_processor_commands_total", help: "Commands handled (including duplicates).")
         failed = registry.counter("oms_processor_command_failures_total", help: "Commands dead-lettered after a non-transient failure.")
@@ -81,7 +79,7 @@ final class CommandProcessor: Sendable {
         let replies = try await pool.transaction { conn in
             try CommandExecutor.run(commands, now: now, conn: conn)
         }
-        relay.nudge()
+        // The relay is woken by the commit's NOTIFY (`enqueue`), in this process and in replicas.
         handled.increment(by: commands.count)
         batchSizes.observe(Double(commands.count))
         await withTaskGroup(of: Void.self) { group in

@@ -14,7 +14,6 @@ public final class ServiceProcess: @unchecked Sendable {
     public private(set) var environment: [String: String]
     private let lock = NSLock()
     private var process: Process?
-    private var restarts = 0
 
     public init(name: String, executable: URL, environment: [String: String], logDirectory: URL) {
         self.name = name
@@ -37,7 +36,7 @@ public final class ServiceProcess: @unchecked Sendable {
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
-        lock.withLock { process = p; restarts += 1 }
+        lock.withLock { process = p }
     }
 
     /// Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash).

@@ -61,12 +61,4 @@ public struct TestDatabase: Sendable {
             throw error
         }
     }
-
-    /// The database URL with `search_path` set for child processes (libpq `options`).
-    public var urlForProcesses: String {
-        let options = "-csearch_path=\(schema),public"
-        let encoded = options.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? options
-        let base = TestServers.databaseURL
-        return base + (base.contains("?") ? "&" : "?") + "options=" + encoded
-    }
 }

@@ -159,21 +159,4 @@ extension OfferParameter {
     }
 }
 
-extension OfferParameter: Codable {
-    /// Decodes through ``init(json:position:)``; a shape problem becomes a `DecodingError` whose
-    /// description names the parameter and field.
-    public init(from decoder: any Decoder) throws {
-        let json = try JSONValue(from: decoder)
-        do throws(ParameterValidationError) {
-            try self.init(json: json, position: decoder.codingPath.last?.intValue)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: error.description, underlyingError: error))
-        }
-    }
-
-    /// Encodes ``json``.
-    public func encode(to encoder: any Encoder) throws {
-        try json.encode(to: encoder)
-    }
-}
+extension OfferParameter: JSONBacked {}
