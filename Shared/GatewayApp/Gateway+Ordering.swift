@@ -27,7 +27,8 @@ extension Gateway {
 
     /// Checks values against the offer's definitions; every problem is reported, each under
     /// `parameters.<id>`.
-    static func validate(_ submitted: [String: JSONValue], against offer: OfferRecord) throws -> [OfferProperty] {
+    static func validate(_ submitted: [String: JSONValue], against offer: OfferRecord,
+                         field: String = "parameters") throws -> [OfferProperty] {
         let definitions: [OfferParameter]
         do {
             definitions = try OfferParameter.parseDefinitions(offer.parameters)
@@ -40,7 +41,7 @@ extension Gateway {
         } catch {
             var fields: [String: [String]] = [:]
             for problem in error.problems {
-                fields["parameters.\(problem.parameterID)", default: []].append(problem.message)
+                fields["\(field).\(problem.parameterID)", default: []].append(problem.message)
             }
             throw APIError.fields(400, fields)
         }

@@ -60,40 +60,55 @@ extension Gateway {
         return .json(200, Representation.project(project))
     }
 
-    /// Orders one offer into one of the caller's projects, with its parameter values checked
-    /// against the offer's parameter definitions; nothing is created when a value is wrong.
+    /// Orders one offer, or a bundle (one item per offer), into one of the caller's projects, with
+    /// parameter values checked against each offer's parameter definitions; nothing is created
+    /// when a value is wrong.
     func order(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let user = try await auth.authenticate(request)
         let body = try RequestBody(request)
-        try body.onlyAllowed(["resource_id", "offer_id", "parameters", "request_voucher", "voucher_id"])
+        try body.onlyAllowed(["resource_id", "offer_id", "bundle_id", "parameters", "request_voucher", "voucher_id"])
         let projectID = try pathID(params, "project_id", notFound: APIError.projectNotFound)
         let owner = try await catalog.owner(ofProject: projectID) {
             try await db { try $0.query("SELECT user_id FROM projects WHERE id = \(projectID)").first?.int("user_id") }
         }
         guard owner == user.userID else { throw APIError.projectNotFound }
         let resourceID = try body.requiredIdentifier("resource_id")
-        let offerIID = try body.requiredInt("offer_id")
-        let submitted = try Self.submittedValues(body.fields["parameters"])
         let requestVoucher = try body.optionalBool("request_voucher") ?? false
         let voucherID = try body.optionalString("voucher_id")
-        guard let offer = try await catalog.offer(service: resourceID, iid: offerIID, load: {
-            try await db { try $0.findOffer(service: resourceID, iid: offerIID) }
-        }), offer.status == "published", offer.service.status == "published" else {
-            throw APIError.offerNotFound
+        let lines: [OrderLine]
+        if body.fields["bundle_id"].map({ !$0.isNull }) == true {
+            guard body.fields["offer_id"].map(\.isNull) ?? true else {
+                throw APIError.field("bundle_id", "cannot be combined with offer_id: order an offer or a bundle")
+            }
+            lines = try await bundleLines(resourceID: resourceID, bundleIID: try body.requiredInt("bundle_id"),
+                                          parameters: body.fields["parameters"], requestVoucher: requestVoucher,
+                                          voucherID: voucherID)
+        } else {
+            let offerIID = try body.requiredInt("offer_id")
+            let offer = try await publishedOffer(resourceID: resourceID, iid: offerIID)
+            if requestVoucher && !offer.voucherable {
+                throw APIError.field("request_voucher", "this offer does not grant vouchers")
+            }
+            let properties = try Self.validate(try Self.submittedValues(body.fields["parameters"]), against: offer)
+            lines = [OrderLine(lineID: "1", offerID: offer.id, offerProperties: properties.map(\.json),
+                               requestVoucher: requestVoucher, voucherID: voucherID)]
         }
-        if requestVoucher && !offer.voucherable {
-            throw APIError.field("request_voucher", "this offer does not grant vouchers")
-        }
-        let properties = try Self.validate(submitted, against: offer)
         let header = CommandGateway.header(for: request, user: user)
-        let command = CreateOrderCommand(header: header, projectID: projectID, channel: "eosc", lines: [
-            OrderLine(lineID: "1", offerID: offer.id, offerProperties: properties.map(\.json),
-                      requestVoucher: requestVoucher, voucherID: voucherID),
-        ])
+        let command = CreateOrderCommand(header: header, projectID: projectID, channel: "eosc", lines: lines)
         let base = commands.publicURL
         return try await commands.send(command, type: CommandType.createOrder, header: header) { reply in
             try Self.renderItems(reply, base: base)
         }
+    }
+
+    /// A published offer of a published resource, or 404 `Offer not found`.
+    func publishedOffer(resourceID: String, iid: Int64) async throws -> OfferRecord {
+        guard let offer = try await catalog.offer(service: resourceID, iid: iid, load: {
+            try await db { try $0.findOffer(service: resourceID, iid: iid) }
+        }), offer.status == "published", offer.service.status == "published" else {
+            throw APIError.offerNotFound
+        }
+        return offer
     }
 
     func listItems(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
