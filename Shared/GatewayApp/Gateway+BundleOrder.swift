@@ -24,9 +24,7 @@ extension Gateway {
             }
             return offer
         }
-        if requestVoucher && !ordered[0].voucherable {
-            throw APIError.field("request_voucher", "this offer does not grant vouchers")
-        }
+        try Self.checkVoucher(ordered[0], requestVoucher: requestVoucher, voucherID: voucherID)
         let submitted = try Self.bundleValues(parameters, references: Set(ordered.map(Self.reference)))
         var lines: [OrderLine] = []
         var problems: [String: [String]] = [:]

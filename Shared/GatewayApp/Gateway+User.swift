@@ -86,9 +86,7 @@ extension Gateway {
         } else {
             let offerIID = try body.requiredInt("offer_id")
             let offer = try await publishedOffer(resourceID: resourceID, iid: offerIID)
-            if requestVoucher && !offer.voucherable {
-                throw APIError.field("request_voucher", "this offer does not grant vouchers")
-            }
+            try Self.checkVoucher(offer, requestVoucher: requestVoucher, voucherID: voucherID)
             let properties = try Self.validate(try Self.submittedValues(body.fields["parameters"]), against: offer)
             lines = [OrderLine(lineID: "1", offerID: offer.id, offerProperties: properties.map(\.json),
                                requestVoucher: requestVoucher, voucherID: voucherID)]
@@ -98,6 +96,17 @@ extension Gateway {
         let base = commands.publicURL
         return try await commands.send(command, type: CommandType.createOrder, header: header) { reply in
             try Self.renderItems(reply, base: base)
+        }
+    }
+
+    /// The marketplace's voucher rules: only a voucherable offer grants vouchers, and ordering a
+    /// voucherable offer without requesting one needs the voucher the user already has.
+    static func checkVoucher(_ offer: OfferRecord, requestVoucher: Bool, voucherID: String?) throws {
+        if requestVoucher && !offer.voucherable {
+            throw APIError.field("request_voucher", "this offer does not grant vouchers")
+        }
+        if offer.voucherable && !requestVoucher && (voucherID?.trimmingSpaces().isEmpty ?? true) {
+            throw APIError.field("voucher_id", "can't be blank: request a voucher or give the one you have")
         }
     }
 

@@ -12,6 +12,15 @@ public struct Router: Sendable {
         var method: String
         var segments: [Segment]
         var endpoint: Endpoint
+
+        var pattern: String {
+            "/" + segments.map { s -> String in
+                switch s {
+                case .literal(let l): return l
+                case .capture(let c): return ":" + c
+                }
+            }.joined(separator: "/")
+        }
     }
 
     enum Segment: Sendable, Equatable {
@@ -76,17 +85,13 @@ public struct Router: Sendable {
     /// Every route's pattern, e.g. for bounded metric labels.
     public var patterns: [String] {
         var seen: [String] = []
-        for route in routes {
-            let pattern = "/" + route.segments.map { s -> String in
-                switch s {
-                case .literal(let l): return l
-                case .capture(let c): return ":" + c
-                }
-            }.joined(separator: "/")
-            if !seen.contains(pattern) { seen.append(pattern) }
-        }
+        for route in routes where !seen.contains(route.pattern) { seen.append(route.pattern) }
         return seen
     }
+
+    /// Every route as method and pattern, in the order they were added (e.g. to check that an
+    /// API description lists them all).
+    public var routeList: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern) } }
 
     /// The handler closure to give a transport.
     public var handler: HTTPHandler {

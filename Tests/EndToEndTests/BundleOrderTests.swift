@@ -162,5 +162,45 @@ extension EndToEnd {
             }
             await receiver.stop()
         }
+
+        @Test("voucher rules: only a voucherable offer grants one, and a voucherable offer needs a request or a voucher id")
+        func vouchers() async throws {
+            let receiver = try TriggerReceiver()
+            try await DemoSystem.run(triggerURL: receiver.url) { demo in
+                try await Self.addCatalogue(demo)
+                try await demo.withDatabase { conn in
+                    try await conn.query("UPDATE offers SET voucherable = (iid = 1) WHERE service_id = (SELECT id FROM services WHERE slug = 'demo-compute')")
+                }
+                let projectID = try await demo.createProject()
+                func body(_ offer: Int64, _ extra: [String: JSONValue]) -> JSONValue {
+                    var o: [String: JSONValue] = ["resource_id": "demo-compute", "offer_id": .int(offer)]
+                    if offer == 1 { o["parameters"] = ["cpu": 2, "flavour": "small"] }
+                    return .object(o.merging(extra) { $1 })
+                }
+                let refused: [(JSONValue, String)] = [
+                    (body(2, ["request_voucher": true]), "request_voucher"),
+                    (body(1, [:]), "voucher_id"),
+                    (body(1, ["request_voucher": false, "voucher_id": " "]), "voucher_id"),
+                    (["resource_id": "demo-compute", "bundle_id": 1, "parameters": Self.mainValues], "voucher_id"),
+                ]
+                for (request, field) in refused {
+                    let response = try await demo.order(projectID, request)
+                    #expect(response.status == 400 && response.json?["error"]?[field] != nil, "\(request): \(response.text)")
+                }
+                #expect(try await demo.count("SELECT count(*) AS n FROM project_items") == 0)
+
+                let requested = try await demo.order(projectID, body(1, ["request_voucher": true]))
+                #expect(requested.status == 201, "\(requested.text)")
+                #expect(requested.json?["attributes"]?["request_voucher"] == .bool(true))
+                #expect(requested.json?["attributes"]?["supplied_voucher_id"] == nil)
+                let supplied = try await demo.order(projectID, body(1, ["voucher_id": "V-1"]))
+                #expect(supplied.status == 201, "\(supplied.text)")
+                #expect(supplied.json?["attributes"]?["request_voucher"] == .bool(false))
+                #expect(supplied.json?["attributes"]?["supplied_voucher_id"]?.stringValue == "V-1")
+                let plain = try await demo.order(projectID, body(2, [:]))
+                #expect(plain.status == 201, "\(plain.text)")
+            }
+            await receiver.stop()
+        }
     }
 }
