@@ -20,8 +20,8 @@ func system(_ name: String, _ pkg: String, _ apt: String) -> Target {
 func wrapper(_ name: String, _ deps: [Target.Dependency]) -> Target {
     .target(name: name, dependencies: deps, path: "Shared/\(name)", swiftSettings: upcoming)
 }
-func library(_ name: String, _ deps: [Target.Dependency]) -> Target {
-    .target(name: name, dependencies: deps, path: "Shared/\(name)", swiftSettings: safe)
+func library(_ name: String, _ deps: [Target.Dependency], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: deps, path: "Shared/\(name)", resources: resources, swiftSettings: safe)
 }
 func service(_ name: String, _ deps: [Target.Dependency]) -> Target {
     .executableTarget(name: name, dependencies: deps, path: "Services/\(name)", swiftSettings: safe)
@@ -67,7 +67,8 @@ let package = Package(
         library("Storage", ["Contracts", "PostgresClient", "Domain", "Wire"]),
         library("Messaging", ["Contracts", "AMQPClient", "PostgresClient", "ServiceRuntime", "Observability", "Storage", "Wire"]),
         library("GatewayApp", ["Contracts", "HTTPCore", "HTTPServer", "Domain", "Storage", "Messaging", "Observability",
-                               "ServiceRuntime", "PostgresClient", "AMQPClient", "CryptoClient", "Wire"]),
+                               "ServiceRuntime", "PostgresClient", "AMQPClient", "CryptoClient", "Wire"],
+                resources: [.copy("Resources/openapi.json")]),
         library("ProcessorApp", ["Contracts", "Domain", "Storage", "Messaging", "Observability", "ServiceRuntime",
                                  "PostgresClient", "AMQPClient", "HTTPCore", "HTTPServer", "Wire"]),
         library("NotifierApp", ["Contracts", "Domain", "Storage", "Messaging", "Observability", "ServiceRuntime",
