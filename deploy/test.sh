@@ -39,6 +39,10 @@ done
 "${servers[@]}" start
 eval "$("${servers[@]}" env)"
 
+oms_phase client
+# The client generated from the EOSC ordering_swagger.json (GeneratedClientTests).
+eval "$(bash "$OMS_REPO_DIR/deploy/generated-client.sh")"
+
 oms_phase build
 swift build --build-tests
 OMS_BIN_DIR="$(swift build --show-bin-path)"
@@ -50,7 +54,7 @@ export OMS_TEST_AMQP_URL="$OMS_AMQP_URL"
 export OMS_TEST_AMQP_MANAGEMENT_URL="$OMS_AMQP_MANAGEMENT_URL"
 export OMS_TEST_SMTP_URL="$OMS_SMTP_URL"
 export OMS_TEST_MAILDIR="$OMS_MAILDIR"
-export OMS_BIN_DIR
+export OMS_BIN_DIR OMS_TEST_CLIENT_PYTHON OMS_TEST_CLIENT_DIR
 parallel=(--parallel)
 [[ ${OMS_TEST_PARALLEL:-1} != 0 ]] || parallel=()
 oms_log "swift test --skip-build ${parallel[*]} $*"

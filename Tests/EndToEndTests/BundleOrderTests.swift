@@ -168,7 +168,7 @@ extension EndToEnd {
             let receiver = try TriggerReceiver()
             try await DemoSystem.run(triggerURL: receiver.url) { demo in
                 try await Self.addCatalogue(demo)
-                try await demo.withDatabase { conn in
+                _ = try await demo.withDatabase { conn in
                     try await conn.query("UPDATE offers SET voucherable = (iid = 1) WHERE service_id = (SELECT id FROM services WHERE slug = 'demo-compute')")
                 }
                 let projectID = try await demo.createProject()
