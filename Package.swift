@@ -101,6 +101,7 @@ let package = Package(
         tests("ServiceTests", ["Contracts", "GatewayApp", "ProcessorApp", "NotifierApp", "MetricsApp", "CtlApp", "Messaging",
                                "Storage", "Observability", "ServiceRuntime", "HTTPCore", "Domain", "Wire",
                                "TestSupport", "PostgresClient", "AMQPClient"]),
-        tests("EndToEndTests", ["TestSupport", "HTTPCore", "HTTPServer", "CurlClient", "CryptoClient", "PostgresClient", "Wire"]),
+        tests("EndToEndTests", ["TestSupport", "HTTPCore", "HTTPServer", "CurlClient", "CryptoClient", "PostgresClient", "EOSCSpecs",
+                                 "Wire"]),
     ]
 )

@@ -30,6 +30,7 @@ struct Gateway: Sendable {
         health.addRoutes(to: &r)
         addUserRoutes(to: &r)
         addOMSRoutes(to: &r)
+        addSpecRoutes(to: &r)
         return r
     }
 
