@@ -31,6 +31,7 @@ struct Gateway: Sendable {
         addUserRoutes(to: &r)
         addOMSRoutes(to: &r)
         addDocumentRoutes(to: &r)
+        addSpecRoutes(to: &r)
         return r
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,8 +24,11 @@ public enum RawHTTP {
 
     /// Sends `method target` to 127.0.0.1:`port` with `Host`, `Connection: close`, the given
     /// header lines and body (with its `Content-Length`), and reads the answer to the end.
+    /// The response to a path the EOSC specs describe must conform to them (``SpecConformance``).
     public static func send(port: Int, _ method: String, _ target: String, headers: [(String, String)] = [],
-                            body: [UInt8] = [], timeout: Duration = .seconds(10)) throws -> Response {
+                            body: [UInt8] = [], timeout: Duration = .seconds(10),
+                            fileID: String = #fileID, filePath: String = #filePath,
+                            line: Int = #line, column: Int = #column) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
         defer { close(fd) }
@@ -54,7 +58,10 @@ public enum RawHTTP {
             guard n > 0 else { throw TestSupportError("recv failed: errno \(errno)") }
             received += buffer[..<n]
         }
-        return try parse(received)
+        let response = try parse(received)
+        SpecConformance.check(method: method, path: target, status: response.status, body: response.body,
+                              fileID: fileID, filePath: filePath, line: line, column: column)
+        return response
     }
 
     static func parse(_ bytes: [UInt8]) throws -> Response {

@@ -2,6 +2,7 @@ public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Testing
 public import Wire
 
 /// A small HTTP client for tests, over URLSession.
@@ -27,8 +28,11 @@ public enum TestHTTP {
     }()
 
     /// Sends a request; `json` is encoded as the body with `Content-Type: application/json`.
+    /// The response to a path the EOSC specs describe must conform to them (``SpecConformance``):
+    /// otherwise the calling test fails at the line that called this.
     public static func send(_ method: String, _ url: String, headers: [String: String] = [:], json: JSONValue? = nil,
-                            body: Data? = nil) async throws -> Response {
+                            body: Data? = nil, fileID: String = #fileID, filePath: String = #filePath,
+                            line: Int = #line, column: Int = #column) async throws -> Response {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
@@ -42,6 +46,9 @@ public enum TestHTTP {
         let http = response as! HTTPURLResponse
         var out: [String: String] = [:]
         for (k, v) in http.allHeaderFields { out[String(describing: k)] = String(describing: v) }
+        let target = request.url.map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? url
+        SpecConformance.check(method: method, path: target, status: http.statusCode, body: Array(data),
+                              fileID: fileID, filePath: filePath, line: line, column: column)
         return Response(status: http.statusCode, headers: out, body: data)
     }
 
@@ -49,12 +56,16 @@ public enum TestHTTP {
     /// follows its `Location` until the outcome is known: for set-up steps that need the result,
     /// not the timing, on a machine loaded by parallel tests.
     public static func sendAwaitingOutcome(_ method: String, _ url: String, headers: [String: String] = [:],
-                                           json: JSONValue? = nil, timeout: Duration = .seconds(30)) async throws -> Response {
-        let first = try await send(method, url, headers: headers, json: json)
+                                           json: JSONValue? = nil, timeout: Duration = .seconds(30),
+                                           fileID: String = #fileID, filePath: String = #filePath,
+                                           line: Int = #line, column: Int = #column) async throws -> Response {
+        let first = try await send(method, url, headers: headers, json: json,
+                                   fileID: fileID, filePath: filePath, line: line, column: column)
         guard first.status == 202, let location = first.header("Location") else { return first }
         var latest = first
         _ = try await eventually(timeout: timeout) {
-            latest = try await send("GET", location, headers: headers)
+            latest = try await send("GET", location, headers: headers,
+                                    fileID: fileID, filePath: filePath, line: line, column: column)
             return latest.status != 202
         }
         return latest
