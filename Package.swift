@@ -99,7 +99,7 @@ let package = Package(
         tests("SchemaTests", ["JSONSchema", "EOSCSpecs", "Wire"]),
         tests("WrapperTests", ["PostgresClient", "AMQPClient", "HTTPServer", "HTTPCore", "CurlClient",
                                "CryptoClient", "ThreadExecutor", "TestSupport"]),
-        tests("ServiceTests", ["Contracts", "GatewayApp", "ProcessorApp", "NotifierApp", "MetricsApp", "CtlApp", "Messaging",
+        tests("ServiceTests", ["Contracts", "EOSCSpecs", "GatewayApp", "ProcessorApp", "NotifierApp", "MetricsApp", "CtlApp", "Messaging",
                                "Storage", "Observability", "ServiceRuntime", "HTTPCore", "Domain", "Wire",
                                "TestSupport", "PostgresClient", "AMQPClient"]),
         tests("EndToEndTests", ["TestSupport", "HTTPCore", "HTTPServer", "CurlClient", "CryptoClient", "PostgresClient", "EOSCSpecs",

@@ -1,3 +1,4 @@
+import EOSCSpecs
 import GatewayApp
 import Testing
 import Wire
@@ -51,6 +52,28 @@ struct GatewayAPIDescriptionTests {
                     #expect(path.contains("{\(name)}"), "\(label): path parameter \(name) is not in the path")
                 }
             }
+        }
+    }
+
+    @Test("every schema the document refers to is one of the EOSC documents the gateway serves")
+    func referencesResolve() throws {
+        func references(_ value: JSONValue) -> [String] {
+            switch value {
+            case .object(let o): return (o["$ref"]?.stringValue.map { [$0] } ?? []) + o.values.flatMap(references)
+            case .array(let a): return a.flatMap(references)
+            default: return []
+            }
+        }
+        let all = references(try Self.document())
+        let served = all.filter { $0.hasPrefix("/api_docs/swagger/v1/") }
+        #expect(served.count > 10)
+        for ref in served {
+            #expect(EOSCSpecs.document(String(ref.dropFirst("/api_docs/swagger/v1/".count))) != nil, "\(ref)")
+        }
+        let components = try #require(try Self.document()["components"]?["schemas"]?.objectValue)
+        for ref in all where ref.hasPrefix("#/") {
+            let name = String(ref.dropFirst("#/components/schemas/".count))
+            #expect(components[name] != nil, "\(ref)")
         }
     }
 }
