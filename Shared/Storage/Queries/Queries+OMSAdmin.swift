@@ -1,0 +1,102 @@
+public import PostgresClient
+public import Wire
+
+/// A new OMS as the self-service API registers it.
+public struct NewOMS: Sendable, Hashable {
+    public var name: String
+    /// `provider_group` or `resource_dedicated`.
+    public var type: String
+    public var customParams: JSONValue
+    public var triggerURL: String?
+    public var triggerMethod: String
+    public var triggerUser: String?
+    public var triggerPassword: String?
+    /// The provider of a `provider_group` OMS.
+    public var providerID: Int64?
+    /// The service of a `resource_dedicated` OMS.
+    public var serviceID: Int64?
+
+    public init(name: String, type: String, customParams: JSONValue, triggerURL: String?, triggerMethod: String,
+                triggerUser: String?, triggerPassword: String?, providerID: Int64?, serviceID: Int64?) {
+        self.name = name
+        self.type = type
+        self.customParams = customParams
+        self.triggerURL = triggerURL
+        self.triggerMethod = triggerMethod
+        self.triggerUser = triggerUser
+        self.triggerPassword = triggerPassword
+        self.providerID = providerID
+        self.serviceID = serviceID
+    }
+}
+
+extension PostgresConnection {
+    /// Whether an OMS with this name exists (names are unique), other than `exceptID`.
+    public func omsNameTaken(_ name: String, exceptID: Int64? = nil) throws -> Bool {
+        try query("""
+            SELECT EXISTS (SELECT 1 FROM omses WHERE lower(name) = lower(\(name)) AND id IS DISTINCT FROM \(exceptID)) AS b
+            """)[0].bool("b")
+    }
+
+    /// Registers an OMS with its own service user (uid `oms-<id>`, role `oms`) as administrator,
+    /// and `registrant` as a second administrator. - Returns: the OMS id and the service user id.
+    public func insertOMS(_ oms: NewOMS, registrant: Int64) throws -> (omsID: Int64, serviceUserID: Int64) {
+        let id = try query("""
+            INSERT INTO omses (name, type, is_default, custom_params, trigger_url, trigger_method, trigger_user,
+                               trigger_password, service_id)
+            VALUES (\(oms.name), \(oms.type), false, \(try WireFormat.encodeString(oms.customParams))::jsonb, \(oms.triggerURL),
+                    \(oms.triggerMethod), \(oms.triggerUser), \(oms.triggerPassword), \(oms.serviceID))
+            RETURNING id
+            """)[0].int("id")
+        if let provider = oms.providerID {
+            try query("INSERT INTO oms_providers (oms_id, provider_id) VALUES (\(id), \(provider))")
+        }
+        let serviceUser = try ensureServiceUser(omsID: id, name: oms.name)
+        try query("""
+            INSERT INTO oms_administrators (oms_id, user_id) VALUES (\(id), \(registrant)) ON CONFLICT DO NOTHING
+            """)
+        // An OMS administrator acts as an OMS on the Ordering API (as `omsctl oms register` does).
+        try query("""
+            UPDATE users SET roles = roles || '{oms}'::text[] WHERE id = \(registrant) AND NOT 'oms' = ANY(roles)
+            """)
+        return (id, serviceUser)
+    }
+
+    /// The OMS's service user, created (and made an administrator of the OMS) when the OMS has
+    /// none yet, e.g. one an operator registered with `omsctl`.
+    public func ensureServiceUser(omsID: Int64, name: String) throws -> Int64 {
+        if let existing = try query("SELECT service_user_id FROM omses WHERE id = \(omsID)").first?.optionalInt("service_user_id") {
+            return existing
+        }
+        let user = try query("""
+            INSERT INTO users (uid, email, first_name, last_name, roles)
+            VALUES (\("oms-\(omsID)"), \("oms-\(omsID)@oms.invalid"), \(name), 'OMS', '{oms}'::text[])
+            ON CONFLICT (uid) DO UPDATE SET first_name = EXCLUDED.first_name
+            RETURNING id
+            """)[0].int("id")
+        try query("UPDATE omses SET service_user_id = \(user), updated_at = now() WHERE id = \(omsID)")
+        try query("INSERT INTO oms_administrators (oms_id, user_id) VALUES (\(omsID), \(user)) ON CONFLICT DO NOTHING")
+        return user
+    }
+
+    /// The providers an OMS belongs to: its provider-group providers, or the provider of the
+    /// service it is dedicated to.
+    public func omsProviders(omsID: Int64) throws -> [Int64] {
+        try query("""
+            SELECT provider_id AS p FROM oms_providers WHERE oms_id = \(omsID)
+            UNION SELECT s.provider_id FROM omses o JOIN services s ON s.id = o.service_id WHERE o.id = \(omsID)
+            ORDER BY 1
+            """).map { try $0.int("p") }
+    }
+
+    /// Replaces an OMS's name, custom params and trigger (no trigger when `triggerURL` is nil).
+    public func updateOMS(id: Int64, name: String, customParams: JSONValue, triggerURL: String?, triggerMethod: String,
+                          triggerUser: String?, triggerPassword: String?) throws {
+        try query("""
+            UPDATE omses SET name = \(name), custom_params = \(try WireFormat.encodeString(customParams))::jsonb,
+                trigger_url = \(triggerURL), trigger_method = \(triggerMethod), trigger_user = \(triggerUser),
+                trigger_password = \(triggerPassword), updated_at = now()
+            WHERE id = \(id)
+            """)
+    }
+}
