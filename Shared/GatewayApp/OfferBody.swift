@@ -26,7 +26,9 @@ struct OfferPatch: Sendable {
         func text(_ key: String) -> String? {
             switch fields[key] {
             case nil: return nil
-            case .string(let s)?: return s
+            case .string(let s)?:
+                if s.allSatisfy(\.isWhitespace) { errors.add(key, "can't be blank") }
+                return s
             case .null?: errors.add(key, "can't be blank"); return nil
             default: errors.add(key, "must be a string"); return nil
             }
@@ -35,7 +37,7 @@ struct OfferPatch: Sendable {
         description = text("description")
         if let type = text("order_type") {
             orderType = OrderType(rawValue: type)
-            if orderType == nil { errors.add("order_type", "is not included in the list") }
+            if orderType == nil && !type.allSatisfy(\.isWhitespace) { errors.add("order_type", "is not included in the list") }
         }
         switch fields["offer_category"] {
         case nil: break
