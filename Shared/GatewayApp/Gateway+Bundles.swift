@@ -139,7 +139,9 @@ struct BundleBody: Sendable {
         for key in ["name", "description"] {
             switch body.fields[key] {
             case nil: if creating { errors.add(key, "can't be blank") }
-            case .string(let s)?: if key == "name" { name = s } else { description = s }
+            case .string(let s)?:
+                if s.allSatisfy(\.isWhitespace) { errors.add(key, "can't be blank") }
+                if key == "name" { name = s } else { description = s }
             default: errors.add(key, "must be a string")
             }
         }
