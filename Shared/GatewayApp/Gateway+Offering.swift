@@ -67,7 +67,7 @@ extension Gateway {
         let (_, service) = try await administeredResource(request, params)
         let body = try RequestBody(request)
         try Self.checkSchema(.object(body.fields), "offer/offer_write.json")
-        let patch = try Self.modelRules { () throws(FieldErrors) in try OfferPatch(body.fields) }
+        let patch = OfferPatch(body.fields)
         let offer = try await catalogWrite { conn -> JSONValue in
             let locked = try Self.lockedService(service.id, conn)
             let facts = try Self.omsFacts(conn, locked, also: [patch.primaryOMSID].compactMap { $0 })
@@ -93,7 +93,7 @@ extension Gateway {
         }
         let body = try RequestBody(request)
         try Self.checkSchema(.object(body.fields), "offer/offer_update.json")
-        let patch = try Self.modelRules { () throws(FieldErrors) in try OfferPatch(body.fields) }
+        let patch = OfferPatch(body.fields)
         let offer = try await catalogWrite { conn -> JSONValue in
             let locked = try Self.lockedService(service.id, conn)
             guard let stored = try conn.findOffer(serviceID: locked.id, iid: iid), stored.status == "published" else {

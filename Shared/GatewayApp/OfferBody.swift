@@ -20,8 +20,11 @@ struct OfferPatch: Sendable {
     var omsParams: [String: JSONValue]?
     /// The parameter definitions, validated by every definition rule, in the stored shape.
     var parameters: JSONValue?
+    /// Fields of the wrong type or not allowed; reported with the model rules' errors, so a
+    /// client sees every problem at once.
+    private(set) var shapeErrors = FieldErrors()
 
-    init(_ fields: [String: JSONValue]) throws(FieldErrors) {
+    init(_ fields: [String: JSONValue]) {
         var errors = FieldErrors()
         func text(_ key: String) -> String? {
             switch fields[key] {
@@ -72,7 +75,7 @@ struct OfferPatch: Sendable {
             parameters = Self.parameters(value, &errors)
         }
         if fields["status"] != nil { errors.add("status", "can't be set through the API; offers are published when created") }
-        try errors.throwIfAny()
+        shapeErrors = errors
     }
 
     /// Every shape and definition problem of the parameter list, each under
@@ -98,15 +101,17 @@ struct OfferPatch: Sendable {
     /// type. `omses` answers what the rules need to know about OMSes.
     func merged(into base: OfferFields?, service: ServiceRecord, omses: OMSFacts,
                 otherPublishedTypes: [OrderType]) throws(FieldErrors) -> OfferFields {
-        var errors = FieldErrors()
+        var errors = shapeErrors
         let name = name ?? base?.name ?? ""
         let description = description ?? base?.description ?? ""
         if name.allSatisfy(\.isWhitespace) { errors.add("name", "can't be blank") }
         if description.allSatisfy(\.isWhitespace) { errors.add("description", "can't be blank") }
         let orderType = orderType ?? base.flatMap { OrderType(rawValue: $0.orderType) }
-        if orderType == nil { errors.add("order_type", "can't be blank") }
+        if orderType == nil && errors.messages["order_type"] == nil { errors.add("order_type", "can't be blank") }
         let category = offerCategory ?? base?.offerCategory
-        if base == nil && category == nil { errors.add("offer_category", "must exist") }
+        if base == nil && category == nil && errors.messages["offer_category"] == nil { errors.add("offer_category", "must exist") }
+        // OMS rules need every OMS field read correctly, or they would judge a value the client did not send.
+        let omsFieldsRead = ["internal", "primary_oms_id", "oms_params"].allSatisfy { errors.messages[$0] == nil }
 
         var params = omsParams ?? base?.omsParams.objectValue ?? [:]
         // As the marketplace's update: naming a primary OMS without custom params clears the params.
@@ -117,7 +122,9 @@ struct OfferPatch: Sendable {
                                         primaryOMSID: primaryOMSID ?? base?.primaryOMSID, omsParams: params)
         if let orderType {
             settings = settings.normalized(orderType: orderType)
-            errors.merge(settings.problems(primary: settings.primaryOMSID.map(omses.primary), defaultOMS: omses.defaultParams))
+            if omsFieldsRead {
+                errors.merge(settings.problems(primary: settings.primaryOMSID.map(omses.primary), defaultOMS: omses.defaultParams))
+            }
             if let service = OrderType(rawValue: service.orderType),
                let problem = OfferRules.orderTypeProblem(offer: orderType, service: service, otherPublished: otherPublishedTypes) {
                 errors.add("order_type", problem)

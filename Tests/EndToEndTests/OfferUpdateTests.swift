@@ -32,20 +32,31 @@ extension EndToEnd {
                 #expect(renamed.json == .object(expected), "\(renamed.text)")
 
                 // Invalid results are 400 with the field, and the stored offer stays as it was.
-                let invalid: [(JSONValue, JSONValue)] = [
+                // Model rules, with their messages; then bodies `offer_update.json` refuses (the
+                // schema's message, so only 400 is asserted).
+                let invalid: [(JSONValue, JSONValue?)] = [
                     (["name": ""], ["name": ["can't be blank"]]),
                     (["primary_oms_id": .int(w.globalOMS)], ["oms_params": ["additional unspecified keys added"]]),
                     (["oms_params": ["zone": "x"]], ["oms_params": ["additional unspecified keys added"]]),
                     (["primary_oms_id": .int(w.otherProviderOMS)], ["primary_oms": ["has to be available in the service scope"]]),
-                    (["offer_category": nil], ["offer_category": ["must exist"]]),
+                    (["order_url": "nowhere"], ["order_url": ["is not a valid URL"]]),
+                    (["parameters": [["id": "r", "label": "R", "type": "range", "value_type": "integer",
+                                      "config": ["minimum": 3, "maximum": 2]]]],
+                     ["parameters.r": ["config.minimum: must not exceed config.maximum (3 > 2)"]]),
+                    (["offer_category": nil], nil),
                     (["parameters": [["id": "r", "label": "R", "type": "range", "value_type": "string",
-                                      "config": ["minimum": 1, "maximum": 2]]]],
-                     ["parameters.r": ["value_type: must be \"integer\" (got \"string\")"]]),
-                    (["status": "published"], ["status": ["can't be set through the API; offers are published when created"]]),
+                                      "config": ["minimum": 1, "maximum": 2]]]], nil),
+                    (["status": "published"], nil),
+                    (["internal": "no"], nil),
                 ]
                 for (body, error) in invalid {
                     let r = try await patch("demo-compute", id, body)
-                    #expect(r.status == 400 && r.json == ["error": error], "\(body): \(r.status) \(r.text)")
+                    #expect(r.status == 400, "\(body): \(r.status) \(r.text)")
+                    if let error {
+                        #expect(r.json == ["error": error], "\(body): \(r.text)")
+                    } else {
+                        #expect(r.json?["error"] != nil, "\(body): \(r.text)")
+                    }
                 }
                 // The marketplace answers 500 here (update!): the only offer of an open-access service
                 // cannot take another order type.

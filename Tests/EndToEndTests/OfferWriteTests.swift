@@ -10,25 +10,23 @@ extension EndToEnd {
     struct OfferWriteTests {
         typealias W = OfferingWorld
 
-        /// (label, resource, body changes over a valid offer, expected `error` object).
-        static func invalidCreates(_ w: OfferingWorld) -> [(String, String, [String: JSONValue], JSONValue)] {
+        /// (label, resource, body changes over a valid offer, expected `error` object). `nil`: a
+        /// body `offer_write.json` refuses, whose message is the JSON schema's (only 400 is asserted).
+        static func invalidCreates(_ w: OfferingWorld) -> [(String, String, [String: JSONValue], JSONValue?)] {
             let oms = w.demo.seed.omsID
             return [
                 ("blank name", "demo-compute", ["name": "  "], ["name": ["can't be blank"]]),
-                ("no description", "demo-compute", ["description": nil], ["description": ["can't be blank"]]),
-                ("description not text", "demo-compute", ["description": 3], ["description": ["must be a string"]]),
-                ("no order type", "demo-compute", ["order_type": nil], ["order_type": ["can't be blank"]]),
-                ("unknown order type", "demo-compute", ["order_type": "free"], ["order_type": ["is not included in the list"]]),
+                ("no description", "demo-compute", ["description": nil], nil),
+                ("description not text", "demo-compute", ["description": 3], nil),
+                ("no order type", "demo-compute", ["order_type": nil], nil),
+                ("unknown order type", "demo-compute", ["order_type": "free"], nil),
                 ("no category", "demo-compute", ["offer_category": nil], ["offer_category": ["must exist"]]),
-                ("unknown category", "demo-compute", ["offer_category": "service_category-food"],
-                 ["offer_category": ["is not included in the list"]]),
+                ("unknown category", "demo-compute", ["offer_category": "service_category-food"], nil),
                 ("order_url not a URL", "demo-compute", ["order_url": "see our website"], ["order_url": ["is not a valid URL"]]),
-                ("internal not boolean", "demo-compute", ["internal": "yes"], ["internal": ["must be true or false"]]),
-                ("primary OMS id not an integer", "demo-compute", ["internal": true, "primary_oms_id": "abc"],
-                 ["primary_oms_id": ["must be an integer"]]),
-                ("oms_params not an object", "demo-compute", ["internal": true, "oms_params": ["a"]], ["oms_params": ["must be an object"]]),
-                ("status is not writable", "demo-compute", ["status": "draft"],
-                 ["status": ["can't be set through the API; offers are published when created"]]),
+                ("internal not boolean", "demo-compute", ["internal": "yes"], nil),
+                ("primary OMS id not an integer", "demo-compute", ["internal": true, "primary_oms_id": "abc"], nil),
+                ("oms_params not an object", "demo-compute", ["internal": true, "oms_params": ["a"]], nil),
+                ("status is not writable", "demo-compute", ["status": "draft"], nil),
                 ("primary OMS that does not exist", "demo-compute", ["internal": true, "primary_oms_id": 999_999],
                  ["primary_oms": ["doesn't exist"]]),
                 ("another provider's OMS", "demo-compute", ["internal": true, "primary_oms_id": .int(w.otherProviderOMS)],
@@ -52,9 +50,12 @@ extension EndToEnd {
                  ["internal": true, "oms_params": ["queue": "b"]], ["oms_params": ["additional unspecified keys added"]]),
                 ("order type unlike the service's, no other offer has it", "demo-storage", ["order_type": "order_required"],
                  ["order_type": ["must be the same as in the service: open_access"]]),
-                ("several problems at once", "demo-compute", ["name": "", "order_type": "free", "internal": 1],
-                 ["name": ["can't be blank"], "order_type": ["is not included in the list"], "internal": ["must be true or false"]]),
-                ("parameters not a list", "demo-compute", ["parameters": ["id": "x"]], ["parameters": ["must be an array"]]),
+                ("several problems at once", "demo-compute",
+                 ["name": "", "order_url": "see our site", "offer_category": nil, "internal": true,
+                  "primary_oms_id": .int(w.otherProviderOMS)],
+                 ["name": ["can't be blank"], "order_url": ["is not a valid URL"], "offer_category": ["must exist"],
+                  "primary_oms": ["has to be available in the service scope"]]),
+                ("parameters not a list", "demo-compute", ["parameters": ["id": "x"]], nil),
                 ("range bounds reversed", "demo-compute", ["parameters": [["id": "disk", "label": "Disk", "type": "range",
                     "value_type": "integer", "config": ["minimum": 100, "maximum": 10]]]],
                  ["parameters.disk": ["config.minimum: must not exceed config.maximum (100 > 10)"]]),
@@ -74,9 +75,7 @@ extension EndToEnd {
                 ("integer constant that is not one", "demo-compute", ["parameters": [["id": "c", "label": "C", "type": "attribute",
                     "value_type": "integer", "value": "four"]]],
                  ["parameters.c": ["value: must be an integer because value_type is integer (got \"four\")"]]),
-                ("unknown parameter type, no id", "demo-compute", ["parameters": [["label": "X", "type": "slider"]]],
-                 ["parameters[0]": ["id: is required",
-                                    "type: must be one of \"attribute\", \"input\", \"select\", \"multiselect\", \"date\", \"range\", \"quantity_price\" (got \"slider\")"]]),
+                ("unknown parameter type, no id", "demo-compute", ["parameters": [["label": "X", "type": "slider"]]], nil),
             ]
         }
 
@@ -92,7 +91,11 @@ extension EndToEnd {
                 for (label, resource, changes, expected) in Self.invalidCreates(w) {
                     let r = try await w.send("POST", "/resources/\(resource)/offers", w.admin, Self.body(changes))
                     #expect(r.status == 400, "\(label): \(r.status) \(r.text)")
-                    #expect(r.json == ["error": expected], "\(label): \(r.text)")
+                    if let expected {
+                        #expect(r.json == ["error": expected], "\(label): \(r.text)")
+                    } else {
+                        #expect(r.json?["error"] != nil, "\(label): \(r.text)")
+                    }
                 }
                 #expect(try await w.demo.count("SELECT count(*) AS n FROM offers") == 1)
                 #expect(try await w.demo.count("SELECT offer_seq AS n FROM services WHERE slug = 'demo-compute'") == 1)

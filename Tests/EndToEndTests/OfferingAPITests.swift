@@ -68,6 +68,32 @@ extension EndToEnd {
             }
         }
 
+        /// Every endpoint of the Offering, bundle, OMS self-service and token APIs.
+        static let endpoints: [(String, String)] = [
+            ("GET", "/resources"), ("GET", "/resources/demo-compute"), ("GET", "/resources/demo-compute/offers"),
+            ("POST", "/resources/demo-compute/offers"), ("GET", "/resources/demo-compute/offers/1"),
+            ("PATCH", "/resources/demo-compute/offers/1"), ("DELETE", "/resources/demo-compute/offers/1"),
+            ("GET", "/resources/demo-compute/bundles"), ("POST", "/resources/demo-compute/bundles"),
+            ("GET", "/resources/demo-compute/bundles/1"), ("PATCH", "/resources/demo-compute/bundles/1"),
+            ("DELETE", "/resources/demo-compute/bundles/1"), ("POST", "/oms"), ("PATCH", "/oms/1"), ("POST", "/oms/1/token"),
+            ("GET", "/tokens"), ("POST", "/tokens"), ("DELETE", "/tokens/1"), ("POST", "/tokens/1/regenerate"),
+        ]
+
+        @Test("every endpoint answers 401 with the marketplace's JSON body without a valid token, and changes nothing")
+        func unauthenticated() async throws {
+            try await OfferingWorld.run { w in
+                for (method, path) in Self.endpoints {
+                    for headers in [[:], ["X-User-Token": "not-a-token"], ["Authorization": "Bearer not-a-token"]] {
+                        let body: JSONValue? = method == "GET" || method == "DELETE" ? nil : ["name": "x"]
+                        let r = try await w.send(method, path, headers, body)
+                        #expect(r.status == 401 && r.json == Self.signIn, "\(method) \(path) \(headers): \(r.status) \(r.text)")
+                    }
+                }
+                #expect(try await w.demo.count("SELECT count(*) AS n FROM offers") == 1)
+                #expect(try await w.demo.count("SELECT count(*) AS n FROM api_tokens WHERE revoked_at IS NOT NULL") == 0)
+            }
+        }
+
         @Test("offers: published ones by id with the output rules; foreign lists are empty; 401, 404, 403 in that order")
         func readOffers() async throws {
             try await OfferingWorld.run { w in
