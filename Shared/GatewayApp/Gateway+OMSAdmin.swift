@@ -23,7 +23,7 @@ extension Gateway {
     /// `POST /api/v1/oms`: 201 `{"oms": <OMS>, "token": "<the OMS's token, shown once>", "user": "<its uid>"}`.
     func registerOMS(_ request: HTTPRequest) async throws -> HTTPResponse {
         let user = try await auth.authenticate(request)
-        guard !user.providerIDs.isEmpty || user.hasRole("admin") else { throw APIError.forbidden }
+        guard !user.providerIDs.isEmpty else { throw APIError.forbidden }
         let body = try RequestBody(request)
         try body.onlyAllowed(["name", "type", "provider_id", "resource_id", "custom_params", "trigger"])
         let settings = try OMSSettingsBody(body.fields, creating: true)
@@ -49,9 +49,9 @@ extension Gateway {
                 name: settings.name!, type: type!, customParams: (settings.customParams ?? OMSCustomParams()).json,
                 triggerURL: trigger?.url, triggerMethod: trigger?.method ?? "post", triggerUser: trigger?.user,
                 triggerPassword: trigger?.password, providerID: providerID, serviceID: serviceID), registrant: user.userID)
-            try conn.insertToken(userID: serviceUser, tokenHash: token.hash, label: "oms")
+            try conn.insertToken(userID: serviceUser.id, tokenHash: token.hash, label: "oms")
             guard let oms = try conn.findOMS(id: id) else { throw APIError.omsNotFound }
-            return (oms, "oms-\(id)")
+            return (oms, serviceUser.uid)
         }
         auth.forget(userID: user.userID)
         return .json(201, ["oms": Representation.oms(oms), "token": .string(token.token), "user": .string(uid)] as JSONValue)
@@ -89,10 +89,9 @@ extension Gateway {
         let token = Self.newToken()
         let (revoked, uid) = try await catalogWrite { conn -> ([TokenRecord], String) in
             let serviceUser = try conn.ensureServiceUser(omsID: oms.id, name: oms.name)
-            let revoked = try conn.revokeTokens(userID: serviceUser)
-            try conn.insertToken(userID: serviceUser, tokenHash: token.hash, label: "oms")
-            let uid = try conn.query("SELECT uid FROM users WHERE id = \(serviceUser)")[0].string("uid")
-            return (revoked, uid)
+            let revoked = try conn.revokeTokens(userID: serviceUser.id)
+            try conn.insertToken(userID: serviceUser.id, tokenHash: token.hash, label: "oms")
+            return (revoked, serviceUser.uid)
         }
         auth.forget(tokenHashes: revoked.map(\.tokenHash))
         return .json(201, ["token": .string(token.token), "user": .string(uid), "revoked": .int(Int64(revoked.count))] as JSONValue)

@@ -38,9 +38,9 @@ extension PostgresConnection {
             """)[0].bool("b")
     }
 
-    /// Registers an OMS with its own service user (uid `oms-<id>`, role `oms`) as administrator,
-    /// and `registrant` as a second administrator. - Returns: the OMS id and the service user id.
-    public func insertOMS(_ oms: NewOMS, registrant: Int64) throws -> (omsID: Int64, serviceUserID: Int64) {
+    /// Registers an OMS with its own service user (role `oms`) as administrator, and `registrant`
+    /// as a second administrator. - Returns: the OMS id and the service user.
+    public func insertOMS(_ oms: NewOMS, registrant: Int64) throws -> (omsID: Int64, serviceUser: (id: Int64, uid: String)) {
         let id = try query("""
             INSERT INTO omses (name, type, is_default, custom_params, trigger_url, trigger_method, trigger_user,
                                trigger_password, service_id)
@@ -63,20 +63,29 @@ extension PostgresConnection {
     }
 
     /// The OMS's service user, created (and made an administrator of the OMS) when the OMS has
-    /// none yet, e.g. one an operator registered with `omsctl`.
-    public func ensureServiceUser(omsID: Int64, name: String) throws -> Int64 {
-        if let existing = try query("SELECT service_user_id FROM omses WHERE id = \(omsID)").first?.optionalInt("service_user_id") {
-            return existing
+    /// none yet, e.g. one an operator registered with `omsctl`. Its uid is `oms-<id>`, or
+    /// `oms-<id>-<n>` when a person already has that uid (never taken over).
+    public func ensureServiceUser(omsID: Int64, name: String) throws -> (id: Int64, uid: String) {
+        if let row = try query("""
+            SELECT u.id, u.uid FROM omses o JOIN users u ON u.id = o.service_user_id WHERE o.id = \(omsID)
+            """).first {
+            return (try row.int("id"), try row.string("uid"))
         }
-        let user = try query("""
-            INSERT INTO users (uid, email, first_name, last_name, roles)
-            VALUES (\("oms-\(omsID)"), \("oms-\(omsID)@oms.invalid"), \(name), 'OMS', '{oms}'::text[])
-            ON CONFLICT (uid) DO UPDATE SET first_name = EXCLUDED.first_name
-            RETURNING id
-            """)[0].int("id")
-        try query("UPDATE omses SET service_user_id = \(user), updated_at = now() WHERE id = \(omsID)")
-        try query("INSERT INTO oms_administrators (oms_id, user_id) VALUES (\(omsID), \(user)) ON CONFLICT DO NOTHING")
-        return user
+        var attempt = 0
+        while true {
+            let uid = attempt == 0 ? "oms-\(omsID)" : "oms-\(omsID)-\(attempt)"
+            if let row = try query("""
+                INSERT INTO users (uid, email, first_name, last_name, roles)
+                VALUES (\(uid), \("\(uid)@oms.invalid"), \(name), 'OMS', '{oms}'::text[])
+                ON CONFLICT (uid) DO NOTHING RETURNING id
+                """).first {
+                let user = try row.int("id")
+                try query("UPDATE omses SET service_user_id = \(user), updated_at = now() WHERE id = \(omsID)")
+                try query("INSERT INTO oms_administrators (oms_id, user_id) VALUES (\(omsID), \(user)) ON CONFLICT DO NOTHING")
+                return (user, uid)
+            }
+            attempt += 1
+        }
     }
 
     /// The providers an OMS belongs to: its provider-group providers, or the provider of the
