@@ -145,7 +145,7 @@ struct OfferPatch: Sendable {
 
 /// What the offer rules need to know about OMSes, read once per write.
 struct OMSFacts: Sendable {
-    /// Custom params of every OMS by id.
+    /// Custom params of the OMSes looked up (those available to the resource and any named), by id.
     var customParams: [Int64: OMSCustomParams]
     /// The OMSes the resource may use.
     var available: Set<Int64>

@@ -3,19 +3,26 @@ public import Wire
 
 /// A new OMS as the self-service API registers it.
 public struct NewOMS: Sendable, Hashable {
+    /// Unique among OMSes.
     public var name: String
     /// `provider_group` or `resource_dedicated`.
     public var type: String
+    /// Validated `custom_params`.
     public var customParams: JSONValue
+    /// The trigger's URL; `nil` for no trigger.
     public var triggerURL: String?
+    /// `get`, `post` or `put`.
     public var triggerMethod: String
+    /// HTTP Basic user of the trigger.
     public var triggerUser: String?
+    /// HTTP Basic password of the trigger.
     public var triggerPassword: String?
     /// The provider of a `provider_group` OMS.
     public var providerID: Int64?
     /// The service of a `resource_dedicated` OMS.
     public var serviceID: Int64?
 
+    /// Builds a registration from validated values.
     public init(name: String, type: String, customParams: JSONValue, triggerURL: String?, triggerMethod: String,
                 triggerUser: String?, triggerPassword: String?, providerID: Int64?, serviceID: Int64?) {
         self.name = name
