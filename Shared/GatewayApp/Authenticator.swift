@@ -37,6 +37,18 @@ final class Authenticator: Sendable {
         return context
     }
 
+    /// Drops cached results for these token hashes, so a revoked token stops working in this
+    /// process at once (other gateway replicas notice within `cacheTTL`).
+    func forget(tokenHashes: [[UInt8]]) {
+        cache.withLock { c in for hash in tokenHashes { c[hash] = nil } }
+    }
+
+    /// Drops every cached result of a user, so what they administer is read again (e.g. the
+    /// OMS they just registered).
+    func forget(userID: Int64) {
+        cache.withLock { c in c = c.filter { $0.value.0?.userID != userID } }
+    }
+
     static func token(of request: HTTPRequest) -> String? {
         if let t = request.header("X-User-Token")?.trimmingSpaces(), !t.isEmpty { return t }
         if let auth = request.header("Authorization"), auth.lowercased().hasPrefix("bearer ") {

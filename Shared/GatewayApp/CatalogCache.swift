@@ -31,6 +31,15 @@ final class CatalogCache: Sendable {
         return offer
     }
 
+    /// Drops the cached offers of a service after a catalogue write, under both names an
+    /// order may use for it (slug and numeric id).
+    func forgetOffers(ofService slug: String, id: Int64) {
+        let prefixes = ["\(slug)/", "\(id)/"]
+        offers.withLock { cache in
+            cache = cache.filter { key, _ in !prefixes.contains { key.hasPrefix($0) } }
+        }
+    }
+
     func owner(ofProject id: Int64, load: () async throws -> Int64?) async throws -> Int64? {
         if let owner = owners.withLock({ $0[id] }) { return owner }
         guard let owner = try await load() else { return nil }

@@ -30,6 +30,10 @@ struct Gateway: Sendable {
         health.addRoutes(to: &r)
         addUserRoutes(to: &r)
         addOMSRoutes(to: &r)
+        addOfferingRoutes(to: &r)
+        addBundleRoutes(to: &r)
+        addOMSAdminRoutes(to: &r)
+        addTokenRoutes(to: &r)
         addDocumentRoutes(to: &r)
         addSpecRoutes(to: &r)
         return r
