@@ -81,11 +81,14 @@ extension Gateway {
         let (user, oms) = try await administeredOMS(request, params)
         let item = try await visibleItem(params, oms: oms)
         guard item.omsID == oms.id else { throw APIError.forbidden }
-        let update = try ItemUpdateBody(request)
+        let (body, externalRef) = try Self.takeExternalRef(try RequestBody(request))
+        let onlyExternalRef = externalRef != nil && body.fields.isEmpty
+        if !onlyExternalRef { try Self.checkSchema(.object(body.fields), "project_item/project_item_update.json") }
+        let update = onlyExternalRef ? ItemUpdateBody() : try ItemUpdateBody(body)
         let header = CommandGateway.header(for: request, user: user)
         let command = UpdateProjectItemCommand(header: header, omsID: oms.id, projectID: item.projectID, iid: item.iid,
                                                statusValue: update.statusValue, statusType: update.statusType,
-                                               userSecrets: update.userSecrets)
+                                               userSecrets: update.userSecrets, externalRef: externalRef)
         let base = commands.publicURL
         var response = try await commands.send(command, type: CommandType.updateProjectItem, header: header) { reply in
             try Self.renderItems(reply, base: base)
@@ -136,8 +139,7 @@ struct ItemUpdateBody {
     var statusType: String?
     var userSecrets: [String: String]?
 
-    init(_ request: HTTPRequest) throws {
-        let body = try RequestBody(request)
+    init(_ body: RequestBody) throws {
         for key in body.fields.keys.sorted() where key != "status" && key != "user_secrets" {
             throw APIError.message(400, "The property '#/' contains additional properties [\"\(key)\"] outside of the schema when none are allowed")
         }

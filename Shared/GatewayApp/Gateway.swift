@@ -30,6 +30,7 @@ struct Gateway: Sendable {
         health.addRoutes(to: &r)
         addUserRoutes(to: &r)
         addOMSRoutes(to: &r)
+        addMessageRoutes(to: &r)
         return r
     }
 
