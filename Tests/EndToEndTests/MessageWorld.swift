@@ -27,9 +27,9 @@ struct MessageWorld: Sendable {
     var api: String { demo.api }
 
     /// Builds the cast on a fresh system and runs `body`.
-    static func run(_ body: (MessageWorld) async throws -> Void) async throws {
+    static func run(environment: [String: String] = [:], _ body: (MessageWorld) async throws -> Void) async throws {
         let receiver = try TriggerReceiver()
-        try await DemoSystem.run(triggerURL: receiver.url + "/p") { demo in
+        try await DemoSystem.run(triggerURL: receiver.url + "/p", environment: environment) { demo in
             var omsIDs: [Caller: Int64] = [.d: demo.seed.defaultOMSID, .p: demo.seed.omsID]
             var tokens: [Caller: String] = [.d: demo.seed.operatorToken, .p: demo.seed.omsToken]
             for caller in [Caller.q, .u] {
