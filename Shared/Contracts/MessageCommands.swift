@@ -12,8 +12,10 @@ extension CommandType {
 public struct MessageAuthor: Codable, Sendable, Hashable {
     /// `user`, `provider` or `mediator`.
     public var role: String
+    /// The user's uid (users), or whatever uid the OMS gave.
     public var uid: String?
     public var email: String?
+    /// The display name (a user's first and last name).
     public var name: String?
 
     public init(role: String, uid: String? = nil, email: String? = nil, name: String? = nil) {
@@ -30,6 +32,7 @@ public struct MessageAuthor: Codable, Sendable, Hashable {
 /// its transaction, as it does for every command, so a message is only ever written by a caller
 /// that may write it at the time of writing.
 public struct CreateMessageCommand: Codable, Sendable {
+    /// The request id, caller and body hash (see ``CommandHeader``).
     public var header: CommandHeader
     /// The OMS in the URL, or `nil` when the project's owner writes (user API).
     public var omsID: Int64?
@@ -55,10 +58,12 @@ public struct CreateMessageCommand: Codable, Sendable {
 
 /// Replace a message's content (an OMS that could have written that message).
 public struct UpdateMessageCommand: Codable, Sendable {
+    /// The request id, caller and body hash (see ``CommandHeader``).
     public var header: CommandHeader
     /// The OMS in the URL.
     public var omsID: Int64
     public var messageID: Int64
+    /// The new content, replacing the old (which an `update` event records, hidden if `user_direct`).
     public var content: String
 
     public init(header: CommandHeader, omsID: Int64, messageID: Int64, content: String) {
@@ -80,8 +85,11 @@ public struct MessageRecord: Codable, Sendable, Hashable {
     public var projectItemID: Int64?
     public var projectItemIID: Int64?
     public var author: MessageAuthor
+    /// `public`, `internal` or `user_direct`.
     public var scope: String
+    /// The clear content (see the type's note).
     public var content: String
+    /// Whether an OMS changed the content since it was written.
     public var edited: Bool
     public var createdAt: Timestamp
     public var updatedAt: Timestamp

@@ -49,6 +49,9 @@ extension CommandExecutor {
         }
         // The `external_ref` extension is the OMS's own bookkeeping: stored, shown on reads, but
         // no event (not a field of the EOSC event model) and so no trigger.
+        if let value = command.externalRef?.value, (try? ExternalRef.parse(.string(value))) != value {
+            return .failure(400, code: "invalid", message: "is not a valid reference", field: "external_ref")
+        }
         let newRef = command.externalRef.flatMap { $0.value == item.externalRef ? nil : $0 }
         guard !changes.isEmpty || newRef != nil else {
             return CommandReply(status: 200, items: [item], writtenSecretKeys: written.sorted())
