@@ -9,14 +9,17 @@ public struct CommandReply: Codable, Sendable, Hashable {
     public var items: [ProjectItemRecord]?
     /// Secrets keys written by this request, shown in clear in its own response only.
     public var writtenSecretKeys: [String]?
+    /// The message written or edited; its content is shown in clear in this request's response only.
+    public var message: MessageRecord?
 
     public init(status: Int, error: ReplyError? = nil, project: ProjectRecord? = nil, items: [ProjectItemRecord]? = nil,
-                writtenSecretKeys: [String]? = nil) {
+                writtenSecretKeys: [String]? = nil, message: MessageRecord? = nil) {
         self.status = status
         self.error = error
         self.project = project
         self.items = items
         self.writtenSecretKeys = writtenSecretKeys
+        self.message = message
     }
 
     /// A refusal with a status, a stable code and a message (optionally naming a field).

@@ -118,9 +118,11 @@ public struct UpdateProjectItemCommand: Codable, Sendable {
     public var statusValue: String?
     public var statusType: String?
     public var userSecrets: [String: String]?
+    /// The `external_ref` extension: absent leaves it alone; present sets it (or clears it with `nil`).
+    public var externalRef: ExternalRefUpdate?
 
     public init(header: CommandHeader, omsID: Int64, projectID: Int64, iid: Int64, statusValue: String?,
-                statusType: String?, userSecrets: [String: String]?) {
+                statusType: String?, userSecrets: [String: String]?, externalRef: ExternalRefUpdate? = nil) {
         self.header = header
         self.omsID = omsID
         self.projectID = projectID
@@ -128,5 +130,14 @@ public struct UpdateProjectItemCommand: Codable, Sendable {
         self.statusValue = statusValue
         self.statusType = statusType
         self.userSecrets = userSecrets
+        self.externalRef = externalRef
     }
+}
+
+/// A new value for an item's `external_ref`: the OMS's own reference for it (a ticket key…), so
+/// an OMS need not keep a mapping of its own. `value == nil` clears it.
+public struct ExternalRefUpdate: Codable, Sendable, Hashable {
+    public var value: String?
+
+    public init(_ value: String?) { self.value = value }
 }

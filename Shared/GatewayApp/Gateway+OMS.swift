@@ -81,11 +81,14 @@ extension Gateway {
         let (user, oms) = try await administeredOMS(request, params)
         let item = try await visibleItem(params, oms: oms)
         guard item.omsID == oms.id else { throw APIError.forbidden }
-        let update = try ItemUpdateBody(request)
+        let (body, externalRef) = try Self.takeExternalRef(try RequestBody(request))
+        let onlyExternalRef = externalRef != nil && body.fields.isEmpty
+        if !onlyExternalRef { try Self.checkSchema(.object(body.fields), "project_item/project_item_update.json") }
+        let update = onlyExternalRef ? ItemUpdateBody() : try ItemUpdateBody(body)
         let header = CommandGateway.header(for: request, user: user)
         let command = UpdateProjectItemCommand(header: header, omsID: oms.id, projectID: item.projectID, iid: item.iid,
                                                statusValue: update.statusValue, statusType: update.statusType,
-                                               userSecrets: update.userSecrets)
+                                               userSecrets: update.userSecrets, externalRef: externalRef)
         let base = commands.publicURL
         var response = try await commands.send(command, type: CommandType.updateProjectItem, header: header) { reply in
             try Self.renderItems(reply, base: base)
@@ -134,13 +137,11 @@ struct ItemUpdateBody {
     var statusType: String?
     var userSecrets: [String: String]?
 
-    init(_ request: HTTPRequest) throws {
-        let fields = try RequestBody(request).fields
-        // Extension fields of this system that the marketplace's schema does not know are taken
-        // out of `fields` here, before the schema check (which refuses unknown properties).
-        try Gateway.checkSchema(.object(fields), "project_item/project_item_update.json")
-        // The schema guarantees: `status` is {"value": string, "type": one of the settable
-        // types}, `user_secrets` an object, and at least one of them is present.
+    /// The model checks, on a body the caller has already checked against the schema (which
+    /// guarantees `status` is {"value": string, "type": one of the settable types}, `user_secrets`
+    /// an object, and at least one of them present).
+    init(_ body: RequestBody) throws {
+        let fields = body.fields
         if case .object(let status)? = fields["status"], case .string(let value)? = status["value"],
            case .string(let type)? = status["type"] {
             guard !value.trimmingSpaces().isEmpty else { throw APIError.field("status", "can't be blank") }

@@ -153,7 +153,8 @@ extension Gateway {
         let reply = try WireFormat.decode(CommandReply.self, from: result)
         let base = commands.publicURL
         var response = try CommandGateway.respond(reply) { reply in
-            kind == CommandType.createProject ? try Self.renderProject(reply, base: base) : try Self.renderItems(reply, base: base)
+            if reply.message != nil { return try Self.renderMessage(reply) }
+            return kind == CommandType.createProject ? try Self.renderProject(reply, base: base) : try Self.renderItems(reply, base: base)
         }
         if response.status == 201 { response.status = 200 }
         return response

@@ -36,6 +36,7 @@ struct Gateway: Sendable {
         addTokenRoutes(to: &r)
         addDocumentRoutes(to: &r)
         addSpecRoutes(to: &r)
+        addMessageRoutes(to: &r)
         return r
     }
 

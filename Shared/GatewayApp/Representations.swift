@@ -46,11 +46,19 @@ enum Representation {
         var o: [String: JSONValue] = [
             "id": .int(i.iid), "project_id": .int(i.projectID),
             "status": ["value": .string(i.statusValue), "type": .string(i.statusType)],
-            "attributes": i.attributes,
+            "attributes": attributes(i),
             "user_secrets": .object(UserSecrets(i.userSecrets).obfuscated(revealing: revealing).mapValues(JSONValue.string)),
         ]
         if let params = i.omsParams.objectValue, !params.isEmpty { o["oms_params"] = i.omsParams }
         return .object(o)
+    }
+
+    /// The item's `attributes`, with the OMS's `external_ref` (an extension) when it set one:
+    /// the read schema allows no new top-level property, `attributes` is a free object.
+    static func attributes(_ i: ProjectItemRecord) -> JSONValue {
+        guard let ref = i.externalRef, case .object(var a) = i.attributes else { return i.attributes }
+        a["external_ref"] = .string(ref)
+        return .object(a)
     }
 
     static func event(_ e: EventRecord) -> JSONValue {

@@ -9,6 +9,8 @@ struct Command: Sendable {
         case createProject(CreateProjectCommand)
         case createOrder(CreateOrderCommand)
         case updateProjectItem(UpdateProjectItemCommand)
+        case createMessage(CreateMessageCommand)
+        case updateMessage(UpdateMessageCommand)
     }
 
     var body: Body
@@ -20,6 +22,8 @@ struct Command: Sendable {
         case .createProject(let c): return c.header
         case .createOrder(let c): return c.header
         case .updateProjectItem(let c): return c.header
+        case .createMessage(let c): return c.header
+        case .updateMessage(let c): return c.header
         }
     }
 
@@ -28,6 +32,8 @@ struct Command: Sendable {
         case .createProject: return CommandType.createProject
         case .createOrder: return CommandType.createOrder
         case .updateProjectItem: return CommandType.updateProjectItem
+        case .createMessage: return CommandType.createMessage
+        case .updateMessage: return CommandType.updateMessage
         }
     }
 
@@ -39,6 +45,8 @@ struct Command: Sendable {
             case CommandType.createOrder?: body = .createOrder(try Envelope.decode(CreateOrderCommand.self, from: delivery))
             case CommandType.updateProjectItem?:
                 body = .updateProjectItem(try Envelope.decode(UpdateProjectItemCommand.self, from: delivery))
+            case CommandType.createMessage?: body = .createMessage(try Envelope.decode(CreateMessageCommand.self, from: delivery))
+            case CommandType.updateMessage?: body = .updateMessage(try Envelope.decode(UpdateMessageCommand.self, from: delivery))
             default: return nil
             }
         } catch {

@@ -47,7 +47,13 @@ extension CommandExecutor {
                 return .failure(400, code: "invalid", message: error.message, field: "user_secrets")
             }
         }
-        guard !changes.isEmpty else {
+        // The `external_ref` extension is the OMS's own bookkeeping: stored, shown on reads, but
+        // no event (not a field of the EOSC event model) and so no trigger.
+        if let value = command.externalRef?.value, (try? ExternalRef.parse(.string(value))) != value {
+            return .failure(400, code: "invalid", message: "is not a valid reference", field: "external_ref")
+        }
+        let newRef = command.externalRef.flatMap { $0.value == item.externalRef ? nil : $0 }
+        guard !changes.isEmpty || newRef != nil else {
             return CommandReply(status: 200, items: [item], writtenSecretKeys: written.sorted())
         }
         let now = context.now
@@ -56,6 +62,7 @@ extension CommandExecutor {
             UPDATE project_items SET status_value = \(newStatus?.value ?? item.statusValue),
                 status_type = \(newStatus?.type.rawValue ?? item.statusType),
                 user_secrets = \(try WireFormat.encodeString(secrets.values))::jsonb,
+                external_ref = CASE WHEN \(newRef != nil) THEN \(newRef?.value) ELSE external_ref END,
                 first_response_at = CASE WHEN \(isFirstResponse) THEN \(now.rfc3339)::timestamptz ELSE first_response_at END,
                 updated_at = \(now.rfc3339)::timestamptz
             WHERE id = \(item.id)
@@ -72,6 +79,10 @@ extension CommandExecutor {
         updated.userSecrets = secrets.values
         updated.updatedAt = now
         if isFirstResponse { updated.firstResponseAt = now }
+        if let newRef { updated.externalRef = newRef.value }
+        guard !changes.isEmpty else {
+            return CommandReply(status: 200, items: [updated], writtenSecretKeys: written.sorted())
+        }
 
         effects.events.append(NewEvent(
             type: "update", resource: "project_item", projectID: item.projectID, projectItemID: item.id,

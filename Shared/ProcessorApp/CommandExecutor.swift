@@ -45,6 +45,8 @@ enum CommandExecutor {
             case .createProject(let c): reply = try createProject(c, context: &context, effects: &effects, conn: conn)
             case .createOrder(let c): reply = try createOrder(c, context: &context, effects: &effects, conn: conn)
             case .updateProjectItem(let c): reply = try updateItem(c, context: &context, effects: &effects, conn: conn)
+            case .createMessage(let c): reply = try createMessage(c, context: &context, effects: &effects, conn: conn)
+            case .updateMessage(let c): reply = try updateMessage(c, context: &context, effects: &effects, conn: conn)
             }
             known[header.requestID] = (header.bodyHash, reply)
             newRequests.append((command, reply))
