@@ -46,9 +46,22 @@ extension CommandExecutor {
         }
         guard !MessageScope.isBlank(command.content) else { return blankContent }
 
+        let message = try writeMessage(project: project, item: item, author: command.author, scope: scope, role: role,
+                                       content: command.content, itemOMSes: itemOMSes, defaultOMS: defaultOMS,
+                                       context: &context, effects: &effects, conn: conn)
+        return CommandReply(status: 201, message: message)
+    }
+
+    /// Inserts a message with what follows it: its `create` event, a trigger for every concerned
+    /// OMS (the item's primary OMS, or every item's for a project message, plus the default OMS)
+    /// and the e-mails of ``MessageNotice``.
+    static func writeMessage(project: ProjectRecord, item: ProjectItemRecord?, author: MessageAuthor, scope: MessageScope,
+                             role: AuthorRole, content: String, itemOMSes: [Int64], defaultOMS: Int64?,
+                             context: inout ExecutionContext, effects: inout Effects,
+                             conn: isolated PostgresConnection) throws -> MessageRecord {
         let now = context.now
-        let message = try conn.insertMessage(projectID: project.id, item: item.map { ($0.id, $0.iid) }, author: command.author,
-                                             scope: scope.rawValue, content: command.content, at: now)
+        let message = try conn.insertMessage(projectID: project.id, item: item.map { ($0.id, $0.iid) }, author: author,
+                                             scope: scope.rawValue, content: content, at: now)
         effects.events.append(NewEvent(type: "create", resource: "message", projectID: project.id, projectItemID: item?.id,
                                        projectItemIID: item?.iid, messageID: message.id))
         let concerned = AccessRules.concernedOMSes(subjectPrimaryOMSes: item.map { [$0.omsID] } ?? itemOMSes,
@@ -63,7 +76,7 @@ extension CommandExecutor {
             effects.outbox.append(try Notifications.userMessageEmail(message, project: project, item: item,
                                                                      to: provider.contactEmails, at: now))
         }
-        return CommandReply(status: 201, message: message)
+        return message
     }
 
     /// Replaces a message's content for an OMS that could have written it; an `update` event

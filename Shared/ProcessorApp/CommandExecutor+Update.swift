@@ -96,6 +96,17 @@ extension CommandExecutor {
             orderID: item.orderID, providerID: item.providerID, serviceID: item.serviceID, offerID: item.offerID,
             omsID: item.omsID, statusType: newStatus?.type.rawValue, previousStatusType: newStatus.map { _ in item.statusType },
             firstResponseSeconds: isFirstResponse ? Double(now.microseconds - item.createdAt.microseconds) / 1_000_000 : nil)))
+        // As the marketplace does, the user hears of a voucher granted, changed or revoked from the provider.
+        if let text = VoucherNotice.message(before: item.userSecrets["voucher_id"], after: secrets.values["voucher_id"]),
+           let project = try context.project(item.projectID, conn) {
+            let provider = try context.offers([item.offerID], conn)[item.offerID]?.provider
+            _ = try writeMessage(project: project, item: updated,
+                                 author: MessageAuthor(role: AuthorRole.provider.rawValue, email: provider?.contactEmails.first ?? "",
+                                                       name: provider?.name ?? ""),
+                                 scope: .userDirect, role: .provider, content: text,
+                                 itemOMSes: try conn.itemOMSIDs(projectID: project.id), defaultOMS: try context.defaultOMS(conn)?.id,
+                                 context: &context, effects: &effects, conn: conn)
+        }
         if let status = newStatus, status.type != current.type, Notifications.userIsToldAbout(status.type),
            let project = try context.project(item.projectID, conn) {
             effects.outbox.append(try Notifications.statusEmail(item: updated, project: project, at: now))
