@@ -9,10 +9,14 @@ import ServiceRuntime
 /// The gateway's own OpenAPI document (`Resources/openapi.json`, served at `/openapi.json`) and
 /// the routes it must describe.
 public enum APIDescription {
-    /// The document's bytes, read once from the target's resources.
+    /// The document's bytes, read once from the target's resources (the
+    /// `eosc-oms_GatewayApp.resources` folder next to the executable). The file is part of the
+    /// build, so a missing one is a packaging error that stops the gateway at start.
     public static let document: [UInt8] = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else { return [] }
+              let data = try? Data(contentsOf: url) else {
+            fatalError("openapi.json is missing from the resource bundle \(Bundle.module.bundlePath)")
+        }
         return [UInt8](data)
     }()
 
@@ -32,9 +36,9 @@ public enum APIDescription {
 
 extension Gateway {
     func addDocumentRoutes(to r: inout Router) {
+        _ = APIDescription.document  // read now: a packaging error shows at start, not at the first request
         r.add("GET", "/openapi.json") { _, _ in
-            guard !APIDescription.document.isEmpty else { throw APIError.message(404, "Not found") }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: APIDescription.document)
+            HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: APIDescription.document)
         }
     }
 }

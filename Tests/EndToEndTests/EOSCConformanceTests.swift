@@ -41,7 +41,7 @@ extension EndToEnd {
             await receiver.stop()
         }
 
-        @Test("the original documents and every schema they refer to are served byte for byte; nothing else is")
+        @Test("the original documents and every schema they refer to are served byte for byte; nothing else is; and /openapi.json")
         func documentsServed() async throws {
             let receiver = try TriggerReceiver()
             try await DemoSystem.run(triggerURL: receiver.url, services: ["oms-gateway"]) { demo in
@@ -59,6 +59,12 @@ extension EndToEnd {
                     let response = try RawHTTP.send(port: port, "GET", "/api_docs/swagger/v1/" + path)
                     #expect(response.status == 404, "\(path): \(response.status) \(response.text)")
                 }
+                // The gateway's own description, as shipped, without a token.
+                let own = try await TestHTTP.send("GET", demo.api + "/openapi.json")
+                let shipped = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .appendingPathComponent("../../Shared/GatewayApp/Resources/openapi.json").standardized)
+                #expect(own.status == 200 && own.header("Content-Type") == "application/json")
+                #expect(Array(own.body) == Array(shipped))
             }
             await receiver.stop()
         }
