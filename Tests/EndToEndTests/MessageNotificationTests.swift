@@ -1,4 +1,6 @@
 import Foundation
+import HTTPCore
+import PostgresClient
 import Testing
 import TestSupport
 import Wire
@@ -46,24 +48,77 @@ extension EndToEnd {
                         try await w.send(.p, "PATCH", "/messages/\(messageID)", json: ["content": "7, edited"])
                     }),
                 ]
-                for (label, kind, expected, action) in steps {
-                    let seen = w.deliveryIDs
-                    let response = try await action()
-                    #expect(response.status == 201 || response.status == 200, "\(label): \(response.text)")
+                try await Self.expectTriggers(w, steps) { response in
                     if let id = response.json?["id"]?.intValue { messageID = id }
-                    var got: [(Caller, String, String)] = []
-                    let arrived = try await TestHTTP.eventually(timeout: .seconds(20)) {
-                        got = try await w.triggers(after: seen)
-                        return Set(got.map(\.0)) == expected && got.allSatisfy { $0.1 != "?" }
-                    }
-                    // Nothing more comes: no OMS gets two, U gets none.
-                    try await Task.sleep(for: .milliseconds(700))
-                    got = try await w.triggers(after: seen)
-                    #expect(arrived, "\(label): \(got)")
-                    #expect(got.map(\.0).sorted { $0.rawValue < $1.rawValue } == expected.sorted { $0.rawValue < $1.rawValue },
-                            "\(label): \(got)")
-                    #expect(got.allSatisfy { $0.1 == kind }, "\(label): \(got)")
                 }
+            }
+        }
+
+        /// Runs each step and checks that exactly its expected OMSes got one trigger each, of `kind`.
+        static func expectTriggers(_ w: MessageWorld,
+                                   _ steps: [(String, String, Set<Caller>, () async throws -> TestHTTP.Response)],
+                                   onResponse: (TestHTTP.Response) -> Void = { _ in }) async throws {
+            for (label, kind, expected, action) in steps {
+                let seen = w.deliveryIDs
+                let response = try await action()
+                #expect(response.status == 201 || response.status == 200, "\(label): \(response.text)")
+                onResponse(response)
+                var got: [(Caller, String, String)] = []
+                let arrived = try await TestHTTP.eventually(timeout: .seconds(20)) {
+                    got = try await w.triggers(after: seen)
+                    return Set(got.map(\.0)) == expected && got.allSatisfy { $0.1 != "?" }
+                }
+                // Nothing more comes: no OMS gets two, U gets none.
+                try await Task.sleep(for: .milliseconds(700))
+                got = try await w.triggers(after: seen)
+                #expect(arrived, "\(label): \(got)")
+                #expect(got.map(\.0).sorted { $0.rawValue < $1.rawValue } == expected.sorted { $0.rawValue < $1.rawValue },
+                        "\(label): \(got)")
+                #expect(got.allSatisfy { $0.1 == kind }, "\(label): \(got)")
+            }
+        }
+
+        @Test("triggers: project → D; an item → its primary OMS and D; its update likewise; none for a no-op; each OMS's method")
+        func projectAndItemTriggers() async throws {
+            try await MessageWorld.run { w in
+                _ = try await TestHTTP.eventually { try await w.triggers(after: []).count >= 5 }
+                try await Task.sleep(for: .milliseconds(500))
+                try await w.demo.withDatabase { conn in
+                    try await conn.query("UPDATE omses SET trigger_method = 'put' WHERE id = \(w.omsIDs[.q]!)")
+                    try await conn.query("UPDATE omses SET trigger_method = 'get' WHERE id = \(w.omsIDs[.d]!)")
+                }
+                try await Task.sleep(for: .milliseconds(2500))  // the notifier's OMS cache lives 2 s
+                var projectID: Int64 = 0
+                var itemOfQ: Int64 = 0
+                let items = { w.demo.api + "/api/v1/projects/\(projectID)/project_items" }
+                let statusOfQ: JSONValue = ["status": ["value": "Taken", "type": "registered"]]
+                let steps: [(String, String, Set<Caller>, () async throws -> TestHTTP.Response)] = [
+                    ("a new project", "project.create", [.d], {
+                        try await TestHTTP.sendAwaitingOutcome("POST", w.demo.api + "/api/v1/projects", headers: w.demo.user,
+                                                               json: ["name": "Triggers"])
+                    }),
+                    ("an item of P", "project_item.create", [.d, .p], {
+                        try await TestHTTP.sendAwaitingOutcome("POST", items(), headers: w.demo.user, json: w.demo.orderBody())
+                    }),
+                    ("an item of Q", "project_item.create", [.d, .q], {
+                        try await TestHTTP.sendAwaitingOutcome("POST", items(), headers: w.demo.user,
+                                                               json: ["resource_id": .string(w.demo.seed.resourceID), "offer_id": 2])
+                    }),
+                    ("Q updates its item", "project_item.update", [.d, .q], {
+                        try await w.send(.q, "PATCH", "/projects/\(projectID)/project_items/\(itemOfQ)", json: statusOfQ)
+                    }),
+                    ("Q sends the same status again", "", [], {
+                        try await w.send(.q, "PATCH", "/projects/\(projectID)/project_items/\(itemOfQ)", json: statusOfQ)
+                    }),
+                ]
+                try await Self.expectTriggers(w, steps) { response in
+                    guard let id = response.json?["id"]?.intValue else { return }
+                    if response.json?["project_id"] == nil { projectID = id } else { itemOfQ = id }
+                }
+                let methods = Dictionary(grouping: w.receiver.requests, by: { String($0.path.split(separator: "/").last ?? "") })
+                    .mapValues { Set($0.map(\.method)) }
+                #expect(methods["q"]?.contains("PUT") == true && methods["d"]?.contains("GET") == true, "\(methods)")
+                #expect(w.receiver.requests.allSatisfy { $0.header("Authorization") == nil || $0.header("Authorization")!.hasPrefix("Basic ") })
             }
         }
 
