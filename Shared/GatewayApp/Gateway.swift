@@ -37,6 +37,7 @@ struct Gateway: Sendable {
         addDocumentRoutes(to: &r)
         addSpecRoutes(to: &r)
         addMessageRoutes(to: &r)
+        addUsersRoutes(to: &r)
         return r
     }
 
