@@ -8,7 +8,7 @@ import Wire
 /// operators): register an OMS for one's provider or resource, configure its name, trigger
 /// and custom params, rotate its token.
 ///
-/// Who may configure an OMS: a data administrator of a provider the OMS belongs to (its
+/// Who may configure an OMS: a data administrator of every provider the OMS belongs to (its
 /// provider group, or the provider of the resource it is dedicated to). Global OMSes, the
 /// default OMS among them, serve every provider and belong to the operations team: only a user
 /// with role `admin`, or role `operator` who administers that OMS, may configure them.
@@ -111,7 +111,9 @@ extension Gateway {
         } else if oms.type == "global" || oms.isDefault {
             allowed = user.hasRole("operator") && user.omsIDs.contains(oms.id)
         } else {
-            allowed = providers.contains(where: user.providerIDs.contains)
+            // Every provider the OMS serves: whoever holds its token sees all their orders, so a
+            // data administrator of one provider of a shared OMS may not take it over.
+            allowed = !providers.isEmpty && providers.allSatisfy(user.providerIDs.contains)
         }
         guard allowed else { throw APIError.forbidden }
         return oms

@@ -152,6 +152,18 @@ extension EndToEnd {
                     let rotate = try await w.send("POST", target + "/token", headers)
                     #expect(rotate.status == (status == 200 ? 201 : status), "POST \(target)/token: \(rotate.status) \(rotate.text)")
                 }
+                // An OMS shared by two providers: the token sees both providers' orders, so a data
+                // administrator of only one of them may neither reconfigure it nor take its token.
+                try await w.demo.withDatabase { conn in
+                    _ = try await conn.query("""
+                        INSERT INTO oms_providers (oms_id, provider_id) VALUES (\(w.otherProviderOMS), \(w.demoProviderID))
+                        """)
+                }
+                for headers in [w.admin, w.stranger] {
+                    let r = try await w.send("PATCH", "/oms/\(w.otherProviderOMS)", headers, ["name": "Taken over"])
+                    #expect(r.status == 403, "\(headers): \(r.status) \(r.text)")
+                    #expect(try await w.send("POST", "/oms/\(w.otherProviderOMS)/token", headers).status == 403)
+                }
                 let defaultOMS = try await w.send("GET", sombo, w.operatorHeaders)
                 #expect(defaultOMS.json?["trigger"]?["url"] == "https://changed.example/t", "\(defaultOMS.text)")
 
