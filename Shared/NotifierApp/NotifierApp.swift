@@ -36,10 +36,14 @@ public enum NotifierApp {
                                       retryDelays: configuration.retryDelays, logger: logger, registry: registry)
         // One consumer per lane, so mail never holds back triggers.
         let httpHealth = ConnectionHealth(), emailHealth = ConnectionHealth()
+        let httpBatches = max(1, min(4, configuration.concurrency))
         let httpConsumer = ConsumerService(name: "http-deliveries", configuration: infra.amqp, topology: topology,
                                            queue: DeliveryLane.http.queue, prefetch: configuration.concurrency * 4,
-                                           batchSize: configuration.concurrency, logger: logger, health: httpHealth,
-                                           handler: handler.handle)
+                                           // Up to four smaller batches at once: a slow OMS holds back only
+                                           // its own batch (one batch of `concurrency` waited for its slowest call).
+                                           batchSize: max(1, configuration.concurrency / httpBatches),
+                                           batchesInFlight: httpBatches,
+                                           logger: logger, health: httpHealth, handler: handler.handle)
         let emailConsumer = ConsumerService(name: "email-deliveries", configuration: infra.amqp, topology: topology,
                                             queue: DeliveryLane.email.queue, prefetch: configuration.mailConcurrency * 4,
                                             batchSize: configuration.mailConcurrency, logger: logger, health: emailHealth,

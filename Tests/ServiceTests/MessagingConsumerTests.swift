@@ -11,11 +11,12 @@ import Testing
 @Suite("Messaging: ConsumerService acks, dispositions, reconnect and shutdown")
 struct MessagingConsumerTests {
     private func consumer(_ broker: TestBroker, logs: LogSink = .memory(), health: ConnectionHealth = ConnectionHealth(),
-                          prefetch: Int = 10, batchSize: Int = 10,
+                          prefetch: Int = 10, batchSize: Int = 10, batchesInFlight: Int = 1,
                           handler: @escaping @Sendable ([AMQPDelivery]) async -> [Disposition]) -> ConsumerService {
         ConsumerService(name: "test-consumer", configuration: broker.configuration, topology: Topology(),
                         queue: Topology.processorQueue, prefetch: prefetch, batchSize: batchSize,
-                        logger: MsgTest.logger("consumer", sink: logs), health: health, handler: handler)
+                        batchesInFlight: batchesInFlight, logger: MsgTest.logger("consumer", sink: logs), health: health,
+                        handler: handler)
     }
 
     @Test("a message is acked only after the handler returned: closing the connection while the handler runs gets it redelivered")
@@ -40,6 +41,37 @@ struct MessagingConsumerTests {
 
             try await MsgTest.waitFor("m-1 is delivered again") { log.times("m-1") == 2 }
             #expect(log.all == [.init(id: "m-1", redelivered: false), .init(id: "m-1", redelivered: true)])
+            #expect(await service.stop() == "returned")
+            #expect(try await MsgTest.depth(broker, Topology.processorQueue) == 0)
+        }
+    }
+
+    @Test("with two batches in flight, a batch stuck in its handler holds back neither the next batch nor its ack")
+    func batchesInFlight() async throws {
+        try await TestBroker.with { broker in
+            let log = HandlerLog(), stuck = Gate(), release = Gate(), health = ConnectionHealth()
+            let service = RunningService(consumer(broker, health: health, batchSize: 1, batchesInFlight: 2) { batch in
+                log.record(batch)
+                if batch.first?.messageIDText == "slow" && log.times("slow") == 1 {
+                    stuck.open()
+                    await release.wait()
+                }
+                return batch.map { _ in .ack }
+            })
+            let connection = try await MsgTest.onlyConnection(broker)
+            try await MsgTest.waitFor("the consumer declared its queue and consumes") { health.isUp }
+            try await MsgTest.publish(broker, [MsgTest.command("slow")])
+            await stuck.wait()
+            try await MsgTest.publish(broker, [MsgTest.command("fast")])
+            // "fast" is handled while "slow" is still in its handler (one batch in flight would wait).
+            try await MsgTest.waitFor("the next batch is handled") { log.times("fast") == 1 }
+            try await Task.sleep(for: .milliseconds(300))
+            // Its ack went out: when the connection dies now, only "slow" comes back.
+            try await broker.closeConnection(connection)
+            release.open()
+            try await MsgTest.waitFor("the unacked stuck message is delivered again") { log.times("slow") == 2 }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(log.times("fast") == 1)
             #expect(await service.stop() == "returned")
             #expect(try await MsgTest.depth(broker, Topology.processorQueue) == 0)
         }
