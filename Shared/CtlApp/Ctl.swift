@@ -69,6 +69,7 @@ public struct Ctl: Sendable {
         case "user": try await sub("user", ["create": userCreate])
         case "oms": try await sub("oms", ["register": omsRegister, "list": omsList])
         case "provider": try await sub("provider", ["set-response-time": providerSetResponseTime])
+        case "prune": try await prune(rest)
         case "dead-letters": try await sub("dead-letters", ["list": deadLettersList, "replay": deadLettersReplay])
         default:
             throw CtlError.usage("unknown command '\(command)'", command: nil)

@@ -35,6 +35,8 @@ enum Usage {
               summary: "Prints one JSON line per delivery that was given up (status dead)."),
         Entry(command: "dead-letters replay", synopsis: "(--id UUID... | --all)",
               summary: #"Moves parked deliveries back to the notifier with x-attempt 0. Prints {"replayed":N,"not_found":[…]}."#),
+        Entry(command: "prune", synopsis: "[--older-than-days 30]",
+              summary: #"Deletes inbox rows, delivered delivery-log rows and stored request outcomes older than that (an Idempotency-Key is honoured that long). Prints {"inbox":N,"deliveries":N,"requests":N}."#),
         Entry(command: "help", synopsis: "", summary: "Prints this text."),
     ]
 
