@@ -20,7 +20,8 @@ public enum ProcessorApp {
         return await ServiceGroup(services: services(configuration, logger: logger), logger: logger).run()
     }
 
-    /// The processor's services: consumers, the outbox relay, and the health/metrics server.
+    /// The processor's services: consumers, the outbox relay, the deadline watcher, and the
+    /// health/metrics server.
     public static func services(_ configuration: ProcessorConfiguration, logger: Logger,
                                 onHTTPStart: @escaping @Sendable (Int) -> Void = { _ in }) -> [any Service] {
         let infra = configuration.infrastructure
@@ -41,6 +42,8 @@ public enum ProcessorApp {
                                             handler: processor.handle))
         }
         services.append(relay)
+        services.append(DeadlineWatcher(pool: pool, interval: configuration.deadlineCheckInterval,
+                                        operationsEmails: configuration.operationsEmails, logger: logger, registry: registry))
         let health = HealthEndpoints(checks: [
             ReadinessCheck("database") { await pool.schemaIsCurrent() },
             ReadinessCheck("broker") { [consumerHealth] in consumerHealth.allSatisfy(\.isUp) },

@@ -8,17 +8,28 @@ public import ServiceRuntime
 /// | `OMS_PROCESSOR_CONSUMERS` | 2 | concurrent command consumers (each its own connection and batches) |
 /// | `OMS_PROCESSOR_BATCH` | 64 | most commands handled in one transaction |
 /// | `OMS_PROCESSOR_PREFETCH` | 256 | unacked commands per consumer |
+/// | `OMS_DEADLINE_CHECK_INTERVAL` | 60s | how often passed response deadlines are looked for |
+/// | `OMS_OPERATIONS_EMAIL` | none (the users with role `operator`) | comma-separated escalation recipients |
 /// plus the shared variables of ``InfrastructureConfiguration`` (HTTP port 9101).
 public struct ProcessorConfiguration: Sendable {
     public var infrastructure: InfrastructureConfiguration
     public var consumers: Int
     public var batchSize: Int
     public var prefetch: Int
+    public var deadlineCheckInterval: Duration
+    public var operationsEmails: [String]
 
     public init(environment: Environment) throws {
         infrastructure = try InfrastructureConfiguration(environment: environment, service: "oms-processor", defaultPort: 9101)
         consumers = try environment.int("OMS_PROCESSOR_CONSUMERS", default: 2, in: 1...32)
         batchSize = try environment.int("OMS_PROCESSOR_BATCH", default: 64, in: 1...1000)
         prefetch = try environment.int("OMS_PROCESSOR_PREFETCH", default: 256, in: 1...10_000)
+        deadlineCheckInterval = try environment.duration("OMS_DEADLINE_CHECK_INTERVAL", default: .seconds(60))
+        guard deadlineCheckInterval >= .milliseconds(10) else {
+            throw ConfigurationError(variable: "OMS_DEADLINE_CHECK_INTERVAL", value: "\(deadlineCheckInterval)",
+                                     reason: "must be at least 10ms")
+        }
+        operationsEmails = (environment.optionalString("OMS_OPERATIONS_EMAIL") ?? "")
+            .split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
     }
 }
