@@ -26,11 +26,18 @@ public struct TMFOrderLifecycle: Sendable, Hashable {
         TMFOrderDerivation.state(items: Array(items.values), cancellation: nil)
     }
 
-    /// Whether a cancellation is being assessed or carried out, by phase or by state.
-    private var cancellationUnderWay: Bool {
-        cancellation == .assessing || cancellation == .pending
-            || state == .assessingCancellation || state == .pendingCancellation
+    /// The cancellation phase, read from the state first: a stored order in a cancellation
+    /// state whose phase was not stored still counts as cancelling.
+    private var phase: CancellationPhase? {
+        switch state {
+        case .assessingCancellation: return .assessing
+        case .pendingCancellation: return .pending
+        default: return cancellation
+        }
     }
+
+    /// Whether a cancellation is being assessed or carried out.
+    private var cancellationUnderWay: Bool { phase == .assessing || phase == .pending }
 
     /// An item's EOSC status type became `eosc`: its TMF state follows ``TMFStateMapping`` and
     /// the order state is derived again.
@@ -61,7 +68,7 @@ public struct TMFOrderLifecycle: Sendable, Hashable {
     /// `[]` and nothing changes when no cancellation is being assessed (see
     /// ``checkCancellationInProgress()`` to refuse such a call instead).
     public mutating func cancellationAccepted() -> [TMFOrderState] {
-        guard !state.isFinal, cancellation == .assessing || state == .assessingCancellation else { return [] }
+        guard !state.isFinal, phase == .assessing else { return [] }
         cancellation = .pending
         return move(to: .pendingCancellation)
     }
@@ -85,8 +92,7 @@ public struct TMFOrderLifecycle: Sendable, Hashable {
     /// `cancelled` follows `pendingCancellation`): `[]` and nothing changes then, as when no
     /// cancellation is being assessed.
     public mutating func cancellationRefused() -> [TMFOrderState] {
-        guard !state.isFinal, cancellation == .assessing || state == .assessingCancellation,
-              state != .pendingCancellation else { return [] }
+        guard !state.isFinal, phase == .assessing else { return [] }
         cancellation = .refused
         return move(to: derivedFromItems)
     }
