@@ -11,15 +11,21 @@ public struct CommandReply: Codable, Sendable, Hashable {
     public var writtenSecretKeys: [String]?
     /// The message written or edited; its content is shown in clear in this request's response only.
     public var message: MessageRecord?
+    /// The TMF622 order or cancellation written (TMF commands).
+    public var order: OrderRecord?
+    public var cancellation: CancellationRecord?
 
     public init(status: Int, error: ReplyError? = nil, project: ProjectRecord? = nil, items: [ProjectItemRecord]? = nil,
-                writtenSecretKeys: [String]? = nil, message: MessageRecord? = nil) {
+                writtenSecretKeys: [String]? = nil, message: MessageRecord? = nil, order: OrderRecord? = nil,
+                cancellation: CancellationRecord? = nil) {
         self.status = status
         self.error = error
         self.project = project
         self.items = items
         self.writtenSecretKeys = writtenSecretKeys
         self.message = message
+        self.order = order
+        self.cancellation = cancellation
     }
 
     /// A refusal with a status, a stable code and a message (optionally naming a field).

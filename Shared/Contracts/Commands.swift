@@ -99,12 +99,21 @@ public struct CreateOrderCommand: Codable, Sendable {
     /// Where the order came from: `eosc` (user API), `tmf622`, or a catalogue's name.
     public var channel: String
     public var lines: [OrderLine]
+    /// For TMF622 orders: the client's header and item attributes (kept verbatim) and the order
+    /// this one replaces; absent for EOSC orders.
+    public var headerTMF: JSONValue?
+    public var itemTMF: [String: JSONValue]?
+    public var replacesOrderID: Int64?
 
-    public init(header: CommandHeader, projectID: Int64, channel: String, lines: [OrderLine]) {
+    public init(header: CommandHeader, projectID: Int64, channel: String, lines: [OrderLine], headerTMF: JSONValue? = nil,
+                itemTMF: [String: JSONValue]? = nil, replacesOrderID: Int64? = nil) {
         self.header = header
         self.projectID = projectID
         self.channel = channel
         self.lines = lines
+        self.headerTMF = headerTMF
+        self.itemTMF = itemTMF
+        self.replacesOrderID = replacesOrderID
     }
 }
 

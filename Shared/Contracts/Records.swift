@@ -53,12 +53,18 @@ public struct ProjectItemRecord: Codable, Sendable, Hashable {
     public var firstResponseAt: Timestamp?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The item's TMF622 state (`ProductOrderItemStateType`), kept beside the EOSC status by the
+    /// processor through `TMFStateMapping` (optional: replies stored before TMF622 lack it).
+    public var tmfState: String?
+    /// The TMF622 attributes of the item a TMF client sent (action, quantity, itemTerm…), kept verbatim.
+    public var tmf: JSONValue?
 
     public init(id: Int64, projectID: Int64, iid: Int64, orderID: Int64, orderPublicID: String, lineID: String,
                 offerID: Int64, serviceID: Int64, providerID: Int64, bundleID: Int64?, parentItemID: Int64?,
                 omsID: Int64, statusValue: String, statusType: String, attributes: JSONValue,
                 userSecrets: [String: String], omsParams: JSONValue, externalRef: String?,
-                responseDeadline: Timestamp?, firstResponseAt: Timestamp?, createdAt: Timestamp, updatedAt: Timestamp) {
+                responseDeadline: Timestamp?, firstResponseAt: Timestamp?, createdAt: Timestamp, updatedAt: Timestamp,
+                tmfState: String? = nil, tmf: JSONValue? = nil) {
         self.id = id
         self.projectID = projectID
         self.iid = iid
@@ -81,5 +87,7 @@ public struct ProjectItemRecord: Codable, Sendable, Hashable {
         self.firstResponseAt = firstResponseAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.tmfState = tmfState
+        self.tmf = tmf
     }
 }

@@ -3,6 +3,7 @@ import Observability
 import PostgresClient
 import ServiceRuntime
 import Storage
+import TMF622
 import Wire
 
 /// The gateway's endpoints and what they share. Endpoints are plain functions from a request
@@ -16,16 +17,24 @@ struct Gateway: Sendable {
 
     /// All routes of the gateway, including health and metrics.
     func router(health: HealthEndpoints) -> Router {
+        // TMF622 paths answer in TMF's Error shape, every other path in the EOSC one.
+        let isTMF: @Sendable (HTTPRequest) -> Bool = { $0.path.hasPrefix(TMFPaths.base + "/") || $0.path == TMFPaths.base }
         var r = Router(
-            notFound: { _ in APIError.message(404, "Not found").response },
-            methodNotAllowed: { _, allowed in
-                var response = APIError.message(405, "Method not allowed").response
+            notFound: { request in
+                isTMF(request) ? TMFError(404, "notFound", "No resource at \(request.path)").response
+                               : APIError.message(404, "Not found").response
+            },
+            methodNotAllowed: { request, allowed in
+                var response = isTMF(request)
+                    ? TMFError(405, "methodNotAllowed", "\(request.method) is not defined on \(request.path); allowed: \(allowed.joined(separator: ", "))").response
+                    : APIError.message(405, "Method not allowed").response
                 response.headers["Allow"] = allowed.joined(separator: ", ")
                 return response
             },
             internalError: { [logger] request, error in
                 logger.error("unhandled error", ["path": .string(request.path), "error": .string(String(describing: error))])
-                return APIError.message(500, "Internal server error").response
+                return isTMF(request) ? TMFError(500, "internalError", "Internal server error").response
+                                      : APIError.message(500, "Internal server error").response
             })
         health.addRoutes(to: &r)
         addUserRoutes(to: &r)
@@ -38,6 +47,7 @@ struct Gateway: Sendable {
         addSpecRoutes(to: &r)
         addMessageRoutes(to: &r)
         addUsersRoutes(to: &r)
+        addTMFRoutes(to: &r)
         return r
     }
 

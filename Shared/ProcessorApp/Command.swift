@@ -11,6 +11,10 @@ struct Command: Sendable {
         case updateProjectItem(UpdateProjectItemCommand)
         case createMessage(CreateMessageCommand)
         case updateMessage(UpdateMessageCommand)
+        case createTMFOrder(CreateTMFOrderCommand)
+        case updateTMFOrder(UpdateTMFOrderCommand)
+        case deleteTMFOrder(DeleteTMFOrderCommand)
+        case cancelTMFOrder(CancelTMFOrderCommand)
     }
 
     var body: Body
@@ -24,6 +28,10 @@ struct Command: Sendable {
         case .updateProjectItem(let c): return c.header
         case .createMessage(let c): return c.header
         case .updateMessage(let c): return c.header
+        case .createTMFOrder(let c): return c.header
+        case .updateTMFOrder(let c): return c.header
+        case .deleteTMFOrder(let c): return c.header
+        case .cancelTMFOrder(let c): return c.header
         }
     }
 
@@ -34,6 +42,10 @@ struct Command: Sendable {
         case .updateProjectItem: return CommandType.updateProjectItem
         case .createMessage: return CommandType.createMessage
         case .updateMessage: return CommandType.updateMessage
+        case .createTMFOrder: return CommandType.createTMFOrder
+        case .updateTMFOrder: return CommandType.updateTMFOrder
+        case .deleteTMFOrder: return CommandType.deleteTMFOrder
+        case .cancelTMFOrder: return CommandType.cancelTMFOrder
         }
     }
 
@@ -47,6 +59,14 @@ struct Command: Sendable {
                 body = .updateProjectItem(try Envelope.decode(UpdateProjectItemCommand.self, from: delivery))
             case CommandType.createMessage?: body = .createMessage(try Envelope.decode(CreateMessageCommand.self, from: delivery))
             case CommandType.updateMessage?: body = .updateMessage(try Envelope.decode(UpdateMessageCommand.self, from: delivery))
+            case CommandType.createTMFOrder?:
+                body = .createTMFOrder(try Envelope.decode(CreateTMFOrderCommand.self, from: delivery))
+            case CommandType.updateTMFOrder?:
+                body = .updateTMFOrder(try Envelope.decode(UpdateTMFOrderCommand.self, from: delivery))
+            case CommandType.deleteTMFOrder?:
+                body = .deleteTMFOrder(try Envelope.decode(DeleteTMFOrderCommand.self, from: delivery))
+            case CommandType.cancelTMFOrder?:
+                body = .cancelTMFOrder(try Envelope.decode(CancelTMFOrderCommand.self, from: delivery))
             default: return nil
             }
         } catch {

@@ -49,6 +49,11 @@ extension CommandExecutor {
         let message = try writeMessage(project: project, item: item, author: command.author, scope: scope, role: role,
                                        content: command.content, itemOMSes: itemOMSes, defaultOMS: defaultOMS,
                                        context: &context, effects: &effects, conn: conn)
+        // A provider's public answer on an item whose order's cancellation is being assessed
+        // refuses the cancellation (TMF622), with the answer as the reason.
+        if command.omsID != nil, let item, scope == .public, role == .provider || role == .mediator {
+            try cancellationAnswered(item: item, message: command.content, context: &context, effects: &effects, conn: conn)
+        }
         return CommandReply(status: 201, message: message)
     }
 

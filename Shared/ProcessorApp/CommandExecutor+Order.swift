@@ -72,7 +72,14 @@ extension CommandExecutor {
         }
         let project = try context.project(command.projectID, conn)
         effects.outbox += try Notifications.orderEmails(items: items, offers: offers, project: project, at: now)
-        return CommandReply(status: 201, items: items)
+        // The TMF622 view of the same order: item states from the initial statuses, the derived
+        // order state, and the create (and state change) events for hub listeners.
+        let order = try syncTMF(orderID: inserted.orderID,
+                                changes: items.map { ItemChange(item: $0, eosc: StatusType(rawValue: $0.statusType) ?? .created) },
+                                created: true, context: &context, effects: &effects, conn: conn)
+        let tmfStates = Dictionary(order?.items.map { ($0.id, $0.tmfState) } ?? [], uniquingKeysWith: { a, _ in a })
+        for index in items.indices { items[index].tmfState = tmfStates[items[index].id] ?? items[index].tmfState }
+        return CommandReply(status: 201, items: items, order: command.channel == "tmf622" ? order : nil)
     }
 
     /// Writes the order, its items (iids allocated from the project's counter, which locks the
@@ -86,9 +93,11 @@ extension CommandExecutor {
                 UPDATE projects SET item_seq = item_seq + \(n), updated_at = now()
                 WHERE id = \(command.projectID) AND user_id = \(command.header.userID) RETURNING item_seq
             ), o AS (
-                INSERT INTO orders (public_id, request_id, project_id, user_id, channel, state, created_at, updated_at)
+                INSERT INTO orders (public_id, request_id, project_id, user_id, channel, state, tmf, replaces_order_id,
+                                    created_at, updated_at)
                 SELECT \(publicID), \(command.header.requestID)::uuid, \(command.projectID), \(command.header.userID),
-                       \(command.channel), 'acknowledged', \(now.rfc3339)::timestamptz, \(now.rfc3339)::timestamptz FROM p
+                       \(command.channel), 'acknowledged', \(try WireFormat.encodeString(command.headerTMF ?? .object([:])))::jsonb,
+                       \(command.replacesOrderID), \(now.rfc3339)::timestamptz, \(now.rfc3339)::timestamptz FROM p
                 RETURNING id
             ), l AS (
                 SELECT * FROM unnest(\(planned.map(\.line.lineID))::text[], \(planned.map(\.offer.id))::int8[],
@@ -97,15 +106,16 @@ extension CommandExecutor {
                                      \(planned.map(\.status.value))::text[], \(planned.map(\.status.type.rawValue))::text[],
                                      \(try planned.map { try WireFormat.encodeString($0.attributes) })::jsonb[],
                                      \(try planned.map { try WireFormat.encodeString($0.omsParams) })::jsonb[],
-                                     \(planned.map { $0.deadline?.rfc3339 })::timestamptz[])
+                                     \(planned.map { $0.deadline?.rfc3339 })::timestamptz[],
+                                     \(try planned.map { try WireFormat.encodeString(command.itemTMF?[$0.line.lineID] ?? .object([:])) })::jsonb[])
                     WITH ORDINALITY AS l(line_id, offer_id, service_id, provider_id, bundle_id, oms_id, status_value,
-                                         status_type, attributes, oms_params, deadline, n)
+                                         status_type, attributes, oms_params, deadline, tmf, n)
             ), i AS (
                 INSERT INTO project_items (project_id, iid, order_id, line_id, offer_id, service_id, provider_id, bundle_id,
-                    oms_id, status_value, status_type, attributes, oms_params, response_deadline, created_at, updated_at)
+                    oms_id, status_value, status_type, attributes, oms_params, response_deadline, tmf, created_at, updated_at)
                 SELECT \(command.projectID), p.item_seq - \(n) + l.n, o.id, l.line_id, l.offer_id, l.service_id,
                        l.provider_id, l.bundle_id, l.oms_id, l.status_value, l.status_type, l.attributes, l.oms_params,
-                       l.deadline, \(now.rfc3339)::timestamptz, \(now.rfc3339)::timestamptz
+                       l.deadline, l.tmf, \(now.rfc3339)::timestamptz, \(now.rfc3339)::timestamptz
                 FROM p, o, l ORDER BY l.n
                 RETURNING id, iid, line_id, status_value, status_type
             ), s AS (

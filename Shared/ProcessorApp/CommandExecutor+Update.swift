@@ -8,6 +8,9 @@ import Wire
 extension CommandExecutor {
     static func updateItem(_ command: UpdateProjectItemCommand, context: inout ExecutionContext, effects: inout Effects,
                            conn: isolated PostgresConnection) throws -> CommandReply {
+        // The order row first: every command about an order locks it before its items, so
+        // concurrent commands (a cancellation, a status change) cannot deadlock.
+        _ = try conn.lockOrder(ofItemInProject: command.projectID, iid: command.iid)
         guard let item = try conn.findItem(projectID: command.projectID, iid: command.iid, forUpdate: true) else {
             return .failure(404, code: "not_found", message: "Project item not found")
         }
@@ -106,6 +109,13 @@ extension CommandExecutor {
                                  scope: .userDirect, role: .provider, content: text,
                                  itemOMSes: try conn.itemOMSIDs(projectID: project.id), defaultOMS: try context.defaultOMS(conn)?.id,
                                  context: &context, effects: &effects, conn: conn)
+        }
+        if let status = newStatus, status.type != current.type {
+            var changed = updated
+            changed.statusValue = status.value
+            let order = try syncTMF(orderID: item.orderID, changes: [ItemChange(item: changed, eosc: status.type)],
+                                    context: &context, effects: &effects, conn: conn)
+            updated.tmfState = order?.items.first { $0.id == item.id }?.tmfState ?? updated.tmfState
         }
         if let status = newStatus, status.type != current.type, Notifications.userIsToldAbout(status.type),
            let project = try context.project(item.projectID, conn) {

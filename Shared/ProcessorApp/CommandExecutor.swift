@@ -19,7 +19,8 @@ enum CommandExecutor {
         var outbox: [OutboxMessage] = []
     }
 
-    static func run(_ commands: [Command], now: Timestamp, conn: isolated PostgresConnection) throws -> [CommandReply] {
+    static func run(_ commands: [Command], now: Timestamp, publicURL: String,
+                    conn: isolated PostgresConnection) throws -> [CommandReply] {
         let requestIDs = commands.map { $0.header.requestID }
         var known: [UUID: (hash: String, reply: CommandReply)] = [:]
         for row in try conn.query("""
@@ -29,7 +30,7 @@ enum CommandExecutor {
             known[try row.uuid("request_id")] = (try row.string("body_hash"), reply)
         }
         var effects = Effects()
-        var context = ExecutionContext(now: now)
+        var context = ExecutionContext(now: now, publicURL: publicURL)
         var replies: [CommandReply] = []
         var newRequests: [(Command, CommandReply)] = []
         for command in commands {
@@ -47,6 +48,10 @@ enum CommandExecutor {
             case .updateProjectItem(let c): reply = try updateItem(c, context: &context, effects: &effects, conn: conn)
             case .createMessage(let c): reply = try createMessage(c, context: &context, effects: &effects, conn: conn)
             case .updateMessage(let c): reply = try updateMessage(c, context: &context, effects: &effects, conn: conn)
+            case .createTMFOrder(let c): reply = try createTMFOrder(c, context: &context, effects: &effects, conn: conn)
+            case .updateTMFOrder(let c): reply = try updateTMFOrder(c, context: &context, effects: &effects, conn: conn)
+            case .deleteTMFOrder(let c): reply = try deleteTMFOrder(c, context: &context, effects: &effects, conn: conn)
+            case .cancelTMFOrder(let c): reply = try cancelTMFOrder(c, context: &context, effects: &effects, conn: conn)
             }
             known[header.requestID] = (header.bodyHash, reply)
             newRequests.append((command, reply))
@@ -71,13 +76,27 @@ enum CommandExecutor {
 /// Lookups shared by the commands of one batch.
 struct ExecutionContext {
     let now: Timestamp
+    /// Base of the hrefs in TMF622 hub events (the gateway's `OMS_PUBLIC_URL`).
+    let publicURL: String
+    private var listeners: [HubListenerRecord]?
     private var omsCache: [Int64: OMSRecord] = [:]
     private var offerCache: [Int64: OfferRecord] = [:]
     private var projectCache: [Int64: ProjectRecord] = [:]
     private var defaultLoaded = false
     private var defaultRecord: OMSRecord?
 
-    init(now: Timestamp) { self.now = now }
+    init(now: Timestamp, publicURL: String) {
+        self.now = now
+        self.publicURL = publicURL
+    }
+
+    /// The TMF622 hub listeners, read once per batch.
+    mutating func hubListeners(_ conn: isolated PostgresConnection) throws -> [HubListenerRecord] {
+        if let listeners { return listeners }
+        let loaded = try conn.hubListeners()
+        listeners = loaded
+        return loaded
+    }
 
     mutating func defaultOMS(_ conn: isolated PostgresConnection) throws -> OMSRecord? {
         if !defaultLoaded {

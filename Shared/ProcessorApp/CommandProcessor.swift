@@ -22,8 +22,11 @@ final class CommandProcessor: Sendable {
     let handled: Counter
     let failed: Counter
     let batchSizes: Histogram
+    /// Base of the hrefs in TMF622 hub events.
+    let publicURL: String
 
-    init(pool: PostgresPool, publisher: Publisher, logger: Logger, registry: MetricsRegistry) {
+    init(pool: PostgresPool, publisher: Publisher, logger: Logger, registry: MetricsRegistry, publicURL: String) {
+        self.publicURL = publicURL
         self.pool = pool
         self.publisher = publisher
         self.logger = logger
@@ -77,7 +80,7 @@ final class CommandProcessor: Sendable {
     private func execute(_ commands: [Command]) async throws {
         let now = Timestamp.now()
         let replies = try await pool.transaction { conn in
-            try CommandExecutor.run(commands, now: now, conn: conn)
+            try CommandExecutor.run(commands, now: now, publicURL: self.publicURL, conn: conn)
         }
         // The relay is woken by the commit's NOTIFY (`enqueue`), in this process and in replicas.
         handled.increment(by: commands.count)

@@ -30,7 +30,8 @@ public enum ProcessorApp {
         let topology = Topology()
         let publisher = Publisher(configuration: infra.amqp, topology: topology, logger: logger)
         let relay = OutboxRelay(pool: pool, publisher: publisher, logger: logger)
-        let processor = CommandProcessor(pool: pool, publisher: publisher, logger: logger, registry: registry)
+        let processor = CommandProcessor(pool: pool, publisher: publisher, logger: logger, registry: registry,
+                                         publicURL: configuration.publicURL)
         var services: [any Service] = []
         var consumerHealth: [ConnectionHealth] = []
         for n in 0..<configuration.consumers {

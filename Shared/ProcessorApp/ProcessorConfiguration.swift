@@ -10,6 +10,7 @@ public import ServiceRuntime
 /// | `OMS_PROCESSOR_PREFETCH` | 256 | unacked commands per consumer |
 /// | `OMS_DEADLINE_CHECK_INTERVAL` | 60s | how often passed response deadlines are looked for |
 /// | `OMS_OPERATIONS_EMAIL` | none (the users with role `operator`) | comma-separated escalation recipients |
+/// | `OMS_PUBLIC_URL` | `http://127.0.0.1:8080` | the gateway's public base, for the hrefs in TMF622 hub events |
 /// plus the shared variables of ``InfrastructureConfiguration`` (HTTP port 9101).
 public struct ProcessorConfiguration: Sendable {
     public var infrastructure: InfrastructureConfiguration
@@ -18,6 +19,7 @@ public struct ProcessorConfiguration: Sendable {
     public var prefetch: Int
     public var deadlineCheckInterval: Duration
     public var operationsEmails: [String]
+    public var publicURL: String
 
     public init(environment: Environment) throws {
         infrastructure = try InfrastructureConfiguration(environment: environment, service: "oms-processor", defaultPort: 9101)
@@ -29,6 +31,12 @@ public struct ProcessorConfiguration: Sendable {
             throw ConfigurationError(variable: "OMS_DEADLINE_CHECK_INTERVAL", value: "\(deadlineCheckInterval)",
                                      reason: "must be at least 10ms")
         }
+        var url = environment.string("OMS_PUBLIC_URL", default: "http://127.0.0.1:8080")
+        while url.hasSuffix("/") { url.removeLast() }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ConfigurationError(variable: "OMS_PUBLIC_URL", value: url, reason: "must start with http:// or https://")
+        }
+        publicURL = url
         operationsEmails = (environment.optionalString("OMS_OPERATIONS_EMAIL") ?? "")
             .split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
     }

@@ -25,7 +25,7 @@ public struct Migration: Sendable {
 /// serialises runners, and each migration commits in its own transaction with its record.
 public enum Migrations {
     /// Every migration, in version order.
-    public static let all: [Migration] = [m0001, m0002]
+    public static let all: [Migration] = [m0001, m0002, m0003]
 
     /// The outcome of a run.
     public struct Report: Sendable {

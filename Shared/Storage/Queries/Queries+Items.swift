@@ -6,7 +6,8 @@ extension PostgresConnection {
     static let itemColumns = """
         i.id, i.project_id, i.iid, i.order_id, o.public_id AS order_public_id, i.line_id, i.offer_id, i.service_id,
         i.provider_id, i.bundle_id, i.parent_item_id, i.oms_id, i.status_value, i.status_type, i.attributes,
-        i.user_secrets, i.oms_params, i.external_ref, i.response_deadline, i.first_response_at, i.created_at, i.updated_at
+        i.user_secrets, i.oms_params, i.external_ref, i.response_deadline, i.first_response_at, i.created_at, i.updated_at,
+        i.tmf_state, i.tmf
         FROM project_items i JOIN orders o ON o.id = i.order_id
         """
 
@@ -51,6 +52,7 @@ extension ProjectItemRecord {
             externalRef: try row.optionalString("external_ref"),
             responseDeadline: try row.optionalTimestamp("response_deadline"),
             firstResponseAt: try row.optionalTimestamp("first_response_at"),
-            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"))
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"),
+            tmfState: try row.string("tmf_state"), tmf: try row.json("tmf"))
     }
 }

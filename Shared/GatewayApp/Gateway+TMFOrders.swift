@@ -1,0 +1,146 @@
+import Contracts
+import Domain
+import HTTPCore
+import Storage
+import TMF622
+import Wire
+
+/// TMF622 Product Ordering Management v4 at `/tmf-api/productOrderingManagement/v4`, over the
+/// same orders the EOSC APIs show (see README "One order, two views"). Errors use TMF's Error
+/// resource; methods the spec does not define get 405 in that shape.
+extension Gateway {
+    func addTMFRoutes(to r: inout Router) {
+        let base = TMFPaths.base
+        r.add("GET", base + "/productOrder") { req, p in try await tmf { try await listProductOrders(req) } }
+        r.add("POST", base + "/productOrder") { req, p in try await tmf { try await createProductOrder(req) } }
+        r.add("GET", base + "/productOrder/:id") { req, p in try await tmf { try await retrieveProductOrder(req, p) } }
+        r.add("PATCH", base + "/productOrder/:id") { req, p in try await tmf { try await patchProductOrder(req, p) } }
+        r.add("DELETE", base + "/productOrder/:id") { req, p in try await tmf { try await deleteProductOrder(req, p) } }
+        r.add("GET", base + "/cancelProductOrder") { req, p in try await tmf { try await listCancellations(req) } }
+        r.add("POST", base + "/cancelProductOrder") { req, p in try await tmf { try await createCancellation(req) } }
+        r.add("GET", base + "/cancelProductOrder/:id") { req, p in try await tmf { try await retrieveCancellation(req, p) } }
+        r.add("POST", base + "/hub") { req, p in try await tmf { try await registerListener(req) } }
+        r.add("DELETE", base + "/hub/:id") { req, p in try await tmf { try await unregisterListener(req, p) } }
+    }
+
+    /// Runs a TMF endpoint, answering errors of the shared helpers (EOSC-shaped) in TMF's shape.
+    func tmf(_ body: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            throw TMFError(error)
+        }
+    }
+
+    /// The caller as the TMF access rules see them.
+    func tmfCaller(_ request: HTTPRequest) async throws -> TMFCaller {
+        let user: AuthContext
+        do {
+            user = try await auth.authenticate(request)
+        } catch let error as APIError where error.status == 401 {
+            throw TMFError.unauthorized
+        }
+        return TMFCaller(userID: user.userID, roles: user.roles, providerIDs: user.providerIDs)
+    }
+
+    static func scope(_ caller: TMFCaller) -> OrderScope {
+        OrderScope(all: caller.seesAll, userID: caller.userID, providerIDs: caller.providerIDs)
+    }
+
+    /// The ProductOrder attributes a list may filter on (the v4 definition's, plus `orderRelationship`).
+    static let productOrderAttributes: Set<String> = TMFSpec.attributeNames("ProductOrder").union(["orderRelationship", "@type"])
+    static let cancelAttributes: Set<String> = TMFSpec.attributeNames("CancelProductOrder").union(["stateReason", "@type"])
+
+    func listProductOrders(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let caller = try await tmfCaller(request)
+        let query = try TMFListQuery(request, knownRoots: Self.productOrderAttributes)
+        // The state and id conditions (equality) narrow the read; every condition is applied below.
+        let states = query.filter.conditions.first { $0.path == ["state"] && $0.op == .eq }?.values
+        let ids = query.filter.conditions.first { $0.path == ["id"] && $0.op == .eq }?.values
+        let scope = Self.scope(caller)
+        let orders = try await db { try $0.orders(scope: scope, states: states, publicIDs: ids) }
+        let base = commands.publicURL
+        return query.respond(orders.map { TMFRepresentation.productOrder($0, publicURL: base) })
+    }
+
+    func retrieveProductOrder(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
+        let caller = try await tmfCaller(request)
+        let fields = try TMFListQuery.fields(request)
+        let order = try await readableOrder(params, caller)
+        return .json(200, TMFFields.select(TMFRepresentation.productOrder(order, publicURL: commands.publicURL), fields: fields))
+    }
+
+    /// An order the caller may read, or 404 (an order of someone else reads as missing).
+    func readableOrder(_ params: PathParameters, _ caller: TMFCaller) async throws -> OrderRecord {
+        let id = params["id"] ?? ""
+        guard let order = try await db({ try $0.findOrder(publicID: id) }), caller.canRead(order) else {
+            throw TMFError.notFound("productOrder", id)
+        }
+        return order
+    }
+
+    /// `DELETE /productOrder/{id}`: administrators only.
+    func deleteProductOrder(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
+        let caller = try await tmfCaller(request)
+        let order = try await readableOrder(params, caller)
+        guard caller.isAdmin else {
+            throw TMFError(403, "forbidden", "Only administrators delete product orders; cancel it with cancelProductOrder")
+        }
+        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
+                               omsIDs: [], providerIDs: caller.providerIDs)
+        let header = CommandGateway.header(for: request, user: user)
+        return try await commands.send(DeleteTMFOrderCommand(header: header, publicID: order.publicID),
+                                       type: CommandType.deleteTMFOrder, header: header) { _ in HTTPResponse(status: 204) }
+    }
+}
+
+/// A TMF630 list request: filter, `fields`, `sort`, `offset`/`limit`, answered with
+/// `X-Total-Count` (all that match) and `X-Result-Count` (in this page).
+struct TMFListQuery {
+    static let reserved: Set<String> = ["fields", "offset", "limit", "sort"]
+    static let defaultLimit = 100
+    static let maxLimit = 1000
+
+    var filter: TMFFilter
+    var fields: Set<String>?
+    var sort: TMFSort?
+    var offset: Int
+    var limit: Int
+
+    init(_ request: HTTPRequest, knownRoots: Set<String>) throws {
+        do {
+            filter = try TMFFilter.parse(request.query.map { (name: $0.name, value: $0.value) }, reserved: Self.reserved,
+                                         knownRoots: knownRoots)
+            sort = try TMFSort.parse(request.queryValue("sort"))
+            (offset, limit) = try TMFPaging.parse(offset: request.queryValue("offset"), limit: request.queryValue("limit"),
+                                                  defaultLimit: Self.defaultLimit, maxLimit: Self.maxLimit)
+        } catch {
+            throw TMFError.invalid(error.field, error.reason)
+        }
+        fields = try Self.fields(request)
+    }
+
+    static func fields(_ request: HTTPRequest) throws -> Set<String>? {
+        do {
+            return try TMFFields.parse(request.queryValue("fields"))
+        } catch {
+            throw TMFError.invalid(error.field, error.reason)
+        }
+    }
+
+    func respond(_ documents: [JSONValue]) -> HTTPResponse {
+        var matching = documents.filter(filter.matches)
+        if let sort { matching = stableSorted(matching, sort) }
+        let page = offset >= matching.count ? [] : Array(matching[offset..<min(matching.count, offset + limit)])
+        return .json(200, JSONValue.array(page.map { TMFFields.select($0, fields: fields) }),
+                     headers: ["X-Total-Count": String(matching.count), "X-Result-Count": String(page.count)])
+    }
+
+    private func stableSorted(_ documents: [JSONValue], _ sort: TMFSort) -> [JSONValue] {
+        documents.enumerated().sorted { a, b in
+            if sort.areInIncreasingOrder(a.element, b.element) { return true }
+            if sort.areInIncreasingOrder(b.element, a.element) { return false }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}
