@@ -54,12 +54,15 @@ extension Gateway {
     func listProductOrders(_ request: HTTPRequest) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
         let query = try TMFListQuery(request, knownRoots: Self.productOrderAttributes)
-        // The state and id conditions (equality) narrow the read; every condition is applied below.
-        let states = query.filter.conditions.first { $0.path == ["state"] && $0.op == .eq }?.values
-        let ids = query.filter.conditions.first { $0.path == ["id"] && $0.op == .eq }?.values
         let scope = Self.scope(caller)
-        let orders = try await db { try $0.orders(scope: scope, states: states, publicIDs: ids) }
         let base = commands.publicURL
+        if let pushed = TMFListPushdown.filter(query) {
+            let (offset, limit) = (query.offset, query.limit)
+            let (total, orders) = try await db { try $0.ordersPage(scope: scope, filter: pushed, offset: offset, limit: limit) }
+            return query.respondPage(orders.map { TMFRepresentation.productOrder($0, publicURL: base) }, total: total)
+        }
+        let (states, ids) = TMFListPushdown.narrowing(query)
+        let orders = try await db { try $0.orders(scope: scope, states: states, publicIDs: ids) }
         return query.respond(orders.map { TMFRepresentation.productOrder($0, publicURL: base) })
     }
 
@@ -134,6 +137,12 @@ struct TMFListQuery {
         let page = offset >= matching.count ? [] : Array(matching[offset..<min(matching.count, offset + limit)])
         return .json(200, JSONValue.array(page.map { TMFFields.select($0, fields: fields) }),
                      headers: ["X-Total-Count": String(matching.count), "X-Result-Count": String(page.count)])
+    }
+
+    /// A page the database already filtered and cut, with the count of all that match.
+    func respondPage(_ page: [JSONValue], total: Int) -> HTTPResponse {
+        .json(200, JSONValue.array(page.map { TMFFields.select($0, fields: fields) }),
+              headers: ["X-Total-Count": String(total), "X-Result-Count": String(page.count)])
     }
 
     private func stableSorted(_ documents: [JSONValue], _ sort: TMFSort) -> [JSONValue] {
