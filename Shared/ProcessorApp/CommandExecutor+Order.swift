@@ -74,9 +74,14 @@ extension CommandExecutor {
         effects.outbox += try Notifications.orderEmails(items: items, offers: offers, project: project, at: now)
         // The TMF622 view of the same order: item states from the initial statuses, the derived
         // order state, and the create (and state change) events for hub listeners.
+        // A new order's states are known without reading them back (all items `acknowledged`).
+        let known = OrderStates(
+            id: inserted.orderID, publicID: publicID, userID: command.header.userID, state: "acknowledged",
+            cancellationPhase: nil, replacesOrderID: command.replacesOrderID, isDeleted: false,
+            items: items.map { OrderStates.Item(id: $0.id, lineID: $0.lineID, tmfState: "acknowledged", statusType: $0.statusType) })
         let order = try syncTMF(orderID: inserted.orderID,
                                 changes: items.map { ItemChange(item: $0, eosc: StatusType(rawValue: $0.statusType) ?? .created) },
-                                created: true, context: &context, effects: &effects, conn: conn)
+                                created: true, known: known, context: &context, effects: &effects, conn: conn)
         let tmfStates = Dictionary(order?.items.map { ($0.id, $0.tmfState) } ?? [], uniquingKeysWith: { a, _ in a })
         for index in items.indices { items[index].tmfState = tmfStates[items[index].id] ?? items[index].tmfState }
         return CommandReply(status: 201, items: items, order: command.channel == "tmf622" ? order : nil)

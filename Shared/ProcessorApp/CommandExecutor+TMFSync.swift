@@ -42,9 +42,9 @@ extension CommandExecutor {
     /// - Returns: the order as stored afterwards when hub listeners needed it, else `nil`.
     @discardableResult
     static func syncTMF(orderID: Int64, changes: [ItemChange], created: Bool = false, refusal: String? = nil,
-                        context: inout ExecutionContext, effects: inout Effects,
+                        known: OrderStates? = nil, context: inout ExecutionContext, effects: inout Effects,
                         conn: isolated PostgresConnection) throws -> OrderRecord? {
-        guard let states = try conn.orderStates(orderID: orderID) else { return nil }
+        guard let states = try known ?? conn.orderStates(orderID: orderID) else { return nil }
         let phase = states.cancellationPhase.flatMap(CancellationPhase.init(rawValue:))
         var lifecycle = TMFOrderLifecycle(
             state: created ? .acknowledged : TMFOrderState(rawValue: states.state) ?? .acknowledged,

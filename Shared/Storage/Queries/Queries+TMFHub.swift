@@ -18,11 +18,6 @@ extension PostgresConnection {
         }
     }
 
-    /// Whether any listener is registered (lets the order path skip building TMF events).
-    public func hasHubListeners() throws -> Bool {
-        try query("SELECT EXISTS (SELECT 1 FROM hub_listeners) AS any").first?.bool("any") ?? false
-    }
-
     public func insertHubListener(id: UUID, userID: Int64, callback: String, query text: String?) throws {
         try query("""
             INSERT INTO hub_listeners (id, user_id, callback, query) VALUES (\(id), \(userID), \(callback), \(text))

@@ -105,6 +105,13 @@ public struct OrderStates: Sendable, Hashable {
         public var lineID: String
         public var tmfState: String
         public var statusType: String
+
+        public init(id: Int64, lineID: String, tmfState: String, statusType: String) {
+            self.id = id
+            self.lineID = lineID
+            self.tmfState = tmfState
+            self.statusType = statusType
+        }
     }
 
     public var id: Int64
@@ -115,6 +122,18 @@ public struct OrderStates: Sendable, Hashable {
     public var replacesOrderID: Int64?
     public var isDeleted: Bool
     public var items: [Item]
+
+    public init(id: Int64, publicID: String, userID: Int64, state: String, cancellationPhase: String?,
+                replacesOrderID: Int64?, isDeleted: Bool, items: [Item]) {
+        self.id = id
+        self.publicID = publicID
+        self.userID = userID
+        self.state = state
+        self.cancellationPhase = cancellationPhase
+        self.replacesOrderID = replacesOrderID
+        self.isDeleted = isDeleted
+        self.items = items
+    }
 }
 
 extension PostgresConnection {
