@@ -4,6 +4,7 @@ import Foundation
 import HTTPCore
 import PostgresClient
 import Storage
+import TMF622
 import Wire
 
 /// Ordering for users (the marketplace has this only in its web UI): projects, ordering an offer
@@ -154,6 +155,16 @@ extension Gateway {
         let base = commands.publicURL
         var response = try CommandGateway.respond(reply) { reply in
             if reply.message != nil { return try Self.renderMessage(reply) }
+            // TMF622 commands: the order or cancellation in its TMF view.
+            if let order = reply.order, kind.hasPrefix("tmf.") {
+                return .json(reply.status, TMFRepresentation.productOrder(order, publicURL: base),
+                             headers: ["Location": TMFPaths.productOrder(base, order.publicID)])
+            }
+            if let cancellation = reply.cancellation {
+                return .json(reply.status, TMFRepresentation.cancelProductOrder(cancellation, publicURL: base),
+                             headers: ["Location": TMFPaths.cancelProductOrder(base, cancellation.publicID)])
+            }
+            if kind.hasPrefix("tmf.") { return HTTPResponse(status: 204) }
             return kind == CommandType.createProject ? try Self.renderProject(reply, base: base) : try Self.renderItems(reply, base: base)
         }
         if response.status == 201 { response.status = 200 }
