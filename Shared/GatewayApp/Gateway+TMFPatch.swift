@@ -47,8 +47,14 @@ extension Gateway {
                                field: error.path.isEmpty ? nil : error.path)
             }
         }
-        guard case .object(let after) = patched, case .object(let before) = current else {
+        guard case .object(var after) = patched, case .object(let before) = current else {
             throw TMFError(400, "invalidPatch", "The patched order must stay a JSON object")
+        }
+        // Clients generated from the v4 swagger must send `productOrderItem` (ProductOrder_Update
+        // requires it): items restated as they are (each attribute given equal to the stored
+        // one) are no change.
+        if let items = after["productOrderItem"], let stored = before["productOrderItem"], Self.restates(items, stored) {
+            after["productOrderItem"] = stored
         }
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
         for key in changed {
@@ -81,6 +87,21 @@ extension Gateway {
         return try await commands.send(command, type: CommandType.updateTMFOrder, header: commandHeader) { reply in
             guard let order = reply.order else { throw TMFError(500, "internalError", "Internal server error") }
             return .json(200, TMFRepresentation.productOrder(order, publicURL: base))
+        }
+    }
+
+    /// Whether `given` says nothing `stored` does not: objects give a subset of the stored
+    /// members with equal values, arrays the same elements in the same order.
+    static func restates(_ given: JSONValue, _ stored: JSONValue) -> Bool {
+        switch (given, stored) {
+        case (.object(let g), .object(let s)):
+            return g.allSatisfy { key, value in s[key].map { restates(value, $0) } ?? false }
+        case (.array(let g), .array(let s)):
+            return g.count == s.count && zip(g, s).allSatisfy { restates($0, $1) }
+        case (.int(let g), .double(let s)): return Double(g) == s
+        case (.double(let g), .int(let s)): return g == Double(s)
+        default:
+            return given == stored
         }
     }
 
