@@ -145,6 +145,17 @@ struct Heard: Sendable {
         return Heard(receiver())
     }
 
+    /// Waits until `receiver` heard as many events as `expected` lists, then expects exactly
+    /// those (see ``lines``). - Returns: what it heard.
+    @discardableResult
+    static func expect(_ expected: [String], from receiver: @autoclosure () -> [HTTPRequest], _ comment: String = "",
+                       sourceLocation: SourceLocation = #_sourceLocation) async throws -> Heard {
+        let heard = try await waiting(for: expected.count, from: receiver())
+        let lines = heard.lines
+        #expect(lines == expected, "\(comment)", sourceLocation: sourceLocation)
+        return heard
+    }
+
     /// Whether every callback is a signed JSON POST (`X-OMS-Signature` = HMAC-SHA256 with the
     /// test signing key over `<timestamp>.<delivery id>.<body>`) carrying a well-formed TMF event.
     func checkEnvelopes(orderIDs: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -180,8 +191,9 @@ final class OMSAdapter: Sendable {
     let omsID: Int64
     let headers: [String: String]
     let trigger: TriggerReceiver
-    /// The last event timestamp read, and how many trigger calls were answered by a read.
-    private let state = Mutex<(cursor: String, triggers: Int)>(("2020-01-01T00:00:00Z", 0))
+    /// The last event timestamp read, how many trigger calls were answered by a read, and the
+    /// messages this OMS wrote (whose events it ignores, as an adapter ignores its own echo).
+    private let state = Mutex<(cursor: String, triggers: Int, posted: Set<Int64>)>(("2020-01-01T00:00:00Z", 0, []))
 
     init(api: String, omsID: Int64, token: String, trigger: TriggerReceiver) {
         self.api = api
@@ -233,11 +245,13 @@ final class OMSAdapter: Sendable {
             .compactMap { e in e["project_id"]?.intValue.flatMap { p in e["project_item_id"]?.intValue.map { (p, $0) } } }
     }
 
-    /// Woken by a message on an item, reads it (`GET /messages/{id}`).
+    /// Woken by a message on an item (not one of its own), reads it (`GET /messages/{id}`).
     func newMessage(_ projectID: Int64, _ iid: Int64, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let posted = state.withLock { $0.posted }
         let isMessage: (JSONValue) -> Bool = {
             $0["resource"]?.stringValue == "message" && $0["type"]?.stringValue == "create"
                 && $0["project_id"]?.intValue == projectID && $0["project_item_id"]?.intValue == iid
+                && !posted.contains($0["message_id"]?.intValue ?? 0)
         }
         let events = try await wake(sourceLocation: sourceLocation) { $0.contains(where: isMessage) }
         let id = try #require(events.first(where: isMessage)?["message_id"]?.intValue, sourceLocation: sourceLocation)
@@ -285,6 +299,7 @@ final class OMSAdapter: Sendable {
             "author": ["email": "helpdesk@provider.example.org", "name": "Provider helpdesk", "role": "provider"],
         ])
         #expect(response.status == 201, "\(response.text)")
+        if let id = response.json?["id"]?.intValue { state.withLock { _ = $0.posted.insert(id) } }
     }
 
     /// `GET /projects/{id}`: whether this OMS sees the project, and its items' iids.
