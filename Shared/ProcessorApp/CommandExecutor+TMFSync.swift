@@ -89,8 +89,10 @@ extension CommandExecutor {
                 events.append(TMFEvent(type: .productOrderStateChange, resource: document.with("state", .string(state.rawValue)),
                                        fieldPath: "state"))
             }
+            // While a cancellation is assessed the open items show the order's state, so an item
+            // moving underneath changes nothing a client sees (the cancel events tell the outcome).
             let itemsMoved = states.items.contains { lifecycle.items[$0.lineID]?.rawValue != $0.tmfState }
-            if !created, entered.isEmpty, itemsMoved {
+            if !created, entered.isEmpty, itemsMoved, lifecycle.cancellation != .assessing {
                 events.append(TMFEvent(type: .productOrderAttributeValueChange, resource: document, fieldPath: "productOrderItem.state"))
             }
             if informationRequired, lifecycle.cancellation != .assessing {

@@ -110,7 +110,11 @@ extension CommandExecutor {
                                  itemOMSes: try conn.itemOMSIDs(projectID: project.id), defaultOMS: try context.defaultOMS(conn)?.id,
                                  context: &context, effects: &effects, conn: conn)
         }
-        if let status = newStatus, status.type != current.type {
+        // While a cancellation is assessed, a new status value alone is an answer too: setting
+        // in_progress (say) again, with a new value, refuses it as any status but closed does.
+        let answersCancellation = try newStatus?.type == current.type
+            && conn.orderStates(orderID: item.orderID)?.cancellationPhase == CancellationPhase.assessing.rawValue
+        if let status = newStatus, status.type != current.type || answersCancellation {
             var changed = updated
             changed.statusValue = status.value
             let order = try syncTMF(orderID: item.orderID, changes: [ItemChange(item: changed, eosc: status.type)],
