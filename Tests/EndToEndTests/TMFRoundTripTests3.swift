@@ -65,11 +65,12 @@ extension EndToEnd {
                 let customerView = try await TestHTTP.send("GET", w.demo.api + "/api/v1/projects/\(projectA)/project_items/\(itemA)",
                                                            headers: w.demo.user)
                 #expect(customerView.json?["status"]?["type"] == "closed")
-                // B starts; A walks from inProgress to cancelled along the TMF state machine.
-                expected += [Self.stateChange("inProgress"), Self.stateChange("pending"), Self.stateChange("cancelled")]
+                // B starts; A walks from inProgress to cancelled through the cancellation states.
+                expected += [Self.stateChange("inProgress"), Self.stateChange("assessingCancellation"),
+                             Self.stateChange("pendingCancellation"), Self.stateChange("cancelled")]
                 let heard = try await Heard.expect(expected, from: listener.requests, "B taken")
                 let orders = heard.events.map { $0["event"]?["productOrder"]?["id"]?.stringValue ?? "" }
-                #expect(orders == [aID, aID, bID, bID, aID, aID])
+                #expect(orders == [aID, aID, bID, bID, aID, aID, aID])
 
                 // A cancelled order is not replaced again; B is replaced at most once at a time.
                 let again = try await TestHTTP.sendAwaitingOutcome("POST", w.tmf + "/productOrder", headers: w.customer,

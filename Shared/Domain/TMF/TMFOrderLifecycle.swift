@@ -107,9 +107,13 @@ public struct TMFOrderLifecycle: Sendable, Hashable {
 
     /// Moves to `target` along the shortest allowed path (straight there if none) and returns
     /// the states entered.
+    /// Moves to `target` along the state machine. An order whose items end cancelled without a
+    /// cancellation request (an OMS closed them; a replacing order was accepted) is cancelled
+    /// through the cancellation states, the machine's only way to `cancelled` that says what
+    /// happened (the shortest path would announce `pending`, a wait for the customer that never was).
     private mutating func move(to target: TMFOrderState) -> [TMFOrderState] {
         if target == state { return [] }
-        let entered: [TMFOrderState] = state.path(to: target) ?? [target]
+        let entered: [TMFOrderState] = (target == .cancelled ? state.cancellationPath() : nil) ?? state.path(to: target) ?? [target]
         state = target
         return entered
     }
