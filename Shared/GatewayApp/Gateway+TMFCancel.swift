@@ -20,7 +20,17 @@ extension Gateway {
             throw TMFError.invalid("productOrder.id", "names no product order you can see (\(orderID))")
         }
         guard caller.canChange(order) else { throw TMFError.forbidden }
-        if TMFOrderState(rawValue: order.state)?.isFinal == true {
+        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
+                               omsIDs: [], providerIDs: caller.providerIDs)
+        let header = CommandGateway.header(for: request, user: user)
+        // A retry (same Idempotency-Key) of a cancellation already made gets the processor's
+        // first answer, though the order has moved on since (a cancellation at once made it final).
+        let taskID = header.requestID.uuidString.lowercased()
+        var isRetry = false
+        if request.header("Idempotency-Key") != nil {
+            isRetry = try await db { try $0.findCancellation(publicID: taskID) } != nil
+        }
+        if !isRetry, TMFOrderState(rawValue: order.state)?.isFinal == true {
             throw TMFError(409, "orderIsFinal", "The order is \(order.state), a final state: it can no longer be cancelled",
                            field: "productOrder.id")
         }
@@ -33,9 +43,6 @@ extension Gateway {
         }
         var kept = body
         for key in ["productOrder", "cancellationReason", "requestedCancellationDate"] { kept[key] = nil }
-        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
-                               omsIDs: [], providerIDs: caller.providerIDs)
-        let header = CommandGateway.header(for: request, user: user)
         let command = CancelTMFOrderCommand(header: header, orderPublicID: order.publicID,
                                             reason: body["cancellationReason"]?.stringValue, requestedDate: requested,
                                             tmf: .object(kept))

@@ -145,11 +145,15 @@ struct TMFListQuery {
               headers: ["X-Total-Count": String(total), "X-Result-Count": String(page.count)])
     }
 
+    /// Sorted by `sort`; ties keep the list's order (newest first), reversed when the first key
+    /// is ascending, as the database breaks the ties of `sort=orderDate` (oldest, lowest id
+    /// first): the same request gives the same page whether it is filtered in SQL or in memory.
     private func stableSorted(_ documents: [JSONValue], _ sort: TMFSort) -> [JSONValue] {
-        documents.enumerated().sorted { a, b in
+        let ascending = sort.keys.first.map { !$0.descending } ?? false
+        return documents.enumerated().sorted { a, b in
             if sort.areInIncreasingOrder(a.element, b.element) { return true }
             if sort.areInIncreasingOrder(b.element, a.element) { return false }
-            return a.offset < b.offset
+            return ascending ? a.offset > b.offset : a.offset < b.offset
         }.map(\.element)
     }
 }
