@@ -10,6 +10,14 @@ import Wire
 extension Gateway {
     func createCancellation(_ request: HTTPRequest) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
+        let base = commands.publicURL
+        let render: @Sendable (CommandReply) throws -> HTTPResponse = { reply in
+            guard let cancellation = reply.cancellation else { throw TMFError(500, "internalError", "Internal server error") }
+            return .json(201, TMFRepresentation.cancelProductOrder(cancellation, publicURL: base),
+                         headers: ["Location": TMFPaths.cancelProductOrder(base, cancellation.publicID)])
+        }
+        let header = Self.commandHeader(request, caller)
+        if let replayed = try await tmfReplay(request, header, render: render) { return replayed }
         let body = try Self.tmfObjectBody(request)
         try Self.checkTMF(.object(body), "CancelProductOrder_Create")
         for key in ["id", "href", "state", "effectiveCancellationDate"] where body[key] != nil {
@@ -20,17 +28,7 @@ extension Gateway {
             throw TMFError.invalid("productOrder.id", "names no product order you can see (\(orderID))")
         }
         guard caller.canChange(order) else { throw TMFError.forbidden }
-        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
-                               omsIDs: [], providerIDs: caller.providerIDs)
-        let header = CommandGateway.header(for: request, user: user)
-        // A retry (same Idempotency-Key) of a cancellation already made gets the processor's
-        // first answer, though the order has moved on since (a cancellation at once made it final).
-        let taskID = header.requestID.uuidString.lowercased()
-        var isRetry = false
-        if request.header("Idempotency-Key") != nil {
-            isRetry = try await db { try $0.findCancellation(publicID: taskID) } != nil
-        }
-        if !isRetry, TMFOrderState(rawValue: order.state)?.isFinal == true {
+        if TMFOrderState(rawValue: order.state)?.isFinal == true {
             throw TMFError(409, "orderIsFinal", "The order is \(order.state), a final state: it can no longer be cancelled",
                            field: "productOrder.id")
         }
@@ -46,12 +44,7 @@ extension Gateway {
         let command = CancelTMFOrderCommand(header: header, orderPublicID: order.publicID,
                                             reason: body["cancellationReason"]?.stringValue, requestedDate: requested,
                                             tmf: .object(kept))
-        let base = commands.publicURL
-        return try await commands.send(command, type: CommandType.cancelTMFOrder, header: header) { reply in
-            guard let cancellation = reply.cancellation else { throw TMFError(500, "internalError", "Internal server error") }
-            return .json(201, TMFRepresentation.cancelProductOrder(cancellation, publicURL: base),
-                         headers: ["Location": TMFPaths.cancelProductOrder(base, cancellation.publicID)])
-        }
+        return try await commands.send(command, type: CommandType.cancelTMFOrder, header: header, render: render)
     }
 
     func listCancellations(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -65,7 +58,7 @@ extension Gateway {
 
     func retrieveCancellation(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
-        let fields = try TMFListQuery.fields(request)
+        let fields = try TMFListQuery.fields(request, knownRoots: Self.cancelAttributes)
         let id = params["id"] ?? ""
         let found = try await db { conn -> CancellationRecord? in
             guard let c = try conn.findCancellation(publicID: id), let order = try conn.findOrder(publicID: c.orderPublicID,
@@ -88,8 +81,9 @@ extension Gateway {
               let host = url.host, !host.isEmpty else {
             throw TMFError.invalid("callback", "must be an absolute http or https URL")
         }
-        let query = body["query"]?.stringValue
-        if let query, !query.isEmpty {
+        let given = body["query"]?.stringValue?.trimmingCharacters(in: .whitespaces)
+        let query = given?.isEmpty == false ? given : nil
+        if let query {
             do {
                 _ = try TMFFilter.parse(query: query)
             } catch {

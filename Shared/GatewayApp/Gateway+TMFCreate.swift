@@ -34,6 +34,14 @@ extension Gateway {
 
     func createProductOrder(_ request: HTTPRequest) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
+        let base = commands.publicURL
+        let render: @Sendable (CommandReply) throws -> HTTPResponse = { reply in
+            guard let order = reply.order else { throw TMFError(500, "internalError", "Internal server error") }
+            let document = TMFRepresentation.productOrder(order, publicURL: base)
+            return .json(201, document, headers: ["Location": TMFPaths.productOrder(base, order.publicID)])
+        }
+        let commandHeader = Self.commandHeader(request, caller)
+        if let replayed = try await tmfReplay(request, commandHeader, render: render) { return replayed }
         let body = try Self.tmfObjectBody(request)
         try Self.checkTMF(.object(body), "ProductOrder_Create")
         for key in Self.serverOwnedOrderAttributes where body[key] != nil {
@@ -68,17 +76,9 @@ extension Gateway {
         header["orderRelationship"] = nil
         let description = body["description"]?.stringValue?.trimmingSpaces() ?? ""
         let project = ProjectAttributes(name: description.isEmpty ? "Product order" : String(description.prefix(200)))
-        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
-                               omsIDs: [], providerIDs: caller.providerIDs)
-        let commandHeader = CommandGateway.header(for: request, user: user)
         let command = CreateTMFOrderCommand(header: commandHeader, project: project, replacesPublicID: replaces, lines: lines,
                                             itemTMF: itemTMF, headerTMF: .object(header))
-        let base = commands.publicURL
-        return try await commands.send(command, type: CommandType.createTMFOrder, header: commandHeader) { reply in
-            guard let order = reply.order else { throw TMFError(500, "internalError", "Internal server error") }
-            let document = TMFRepresentation.productOrder(order, publicURL: base)
-            return .json(201, document, headers: ["Location": TMFPaths.productOrder(base, order.publicID)])
-        }
+        return try await commands.send(command, type: CommandType.createTMFOrder, header: commandHeader, render: render)
     }
 
     /// The order named by `orderRelationship` (`relationshipType: replaces`), which must be one

@@ -68,7 +68,7 @@ extension Gateway {
 
     func retrieveProductOrder(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
-        let fields = try TMFListQuery.fields(request)
+        let fields = try TMFListQuery.fields(request, knownRoots: Self.productOrderAttributes)
         let order = try await readableOrder(params, caller)
         return .json(200, TMFFields.select(TMFRepresentation.productOrder(order, publicURL: commands.publicURL), fields: fields))
     }
@@ -85,15 +85,15 @@ extension Gateway {
     /// `DELETE /productOrder/{id}`: administrators only.
     func deleteProductOrder(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
+        let header = Self.commandHeader(request, caller)
+        let render: @Sendable (CommandReply) throws -> HTTPResponse = { _ in HTTPResponse(status: 204) }
+        if let replayed = try await tmfReplay(request, header, render: render) { return replayed }
         let order = try await readableOrder(params, caller)
         guard caller.isAdmin else {
             throw TMFError(403, "forbidden", "Only administrators delete product orders; cancel it with cancelProductOrder")
         }
-        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
-                               omsIDs: [], providerIDs: caller.providerIDs)
-        let header = CommandGateway.header(for: request, user: user)
         return try await commands.send(DeleteTMFOrderCommand(header: header, publicID: order.publicID),
-                                       type: CommandType.deleteTMFOrder, header: header) { _ in HTTPResponse(status: 204) }
+                                       type: CommandType.deleteTMFOrder, header: header, render: render)
     }
 }
 
@@ -120,15 +120,28 @@ struct TMFListQuery {
         } catch {
             throw TMFError.invalid(error.field, error.reason)
         }
-        fields = try Self.fields(request)
+        fields = try Self.fields(request, knownRoots: knownRoots)
+        // Sort keys name attributes like filters do: a typo is a 400.
+        for key in sort?.keys ?? [] where !knownRoots.contains(key.path.first ?? "") {
+            throw TMFError.invalid("sort", "\(key.path.joined(separator: ".")) is not an attribute that can be sorted on")
+        }
     }
 
-    static func fields(_ request: HTTPRequest) throws -> Set<String>? {
+    /// `fields`, each naming an attribute of the resource (a typo is a 400, not a silent omission).
+    static func fields(_ request: HTTPRequest, knownRoots: Set<String>) throws -> Set<String>? {
+        let fields: Set<String>?
         do {
-            return try TMFFields.parse(request.queryValue("fields"))
+            fields = try TMFFields.parse(request.queryValue("fields"))
         } catch {
             throw TMFError.invalid(error.field, error.reason)
         }
+        for name in fields ?? [] {
+            let root = String(name.split(separator: ".").first ?? "")
+            guard knownRoots.contains(root) || name == "none" else {
+                throw TMFError.invalid("fields", "\(name) is not an attribute that can be selected")
+            }
+        }
+        return fields
     }
 
     func respond(_ documents: [JSONValue]) -> HTTPResponse {

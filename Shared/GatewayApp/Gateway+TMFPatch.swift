@@ -20,6 +20,13 @@ extension Gateway {
 
     func patchProductOrder(_ request: HTTPRequest, _ params: PathParameters) async throws -> HTTPResponse {
         let caller = try await tmfCaller(request)
+        let base = commands.publicURL
+        let render: @Sendable (CommandReply) throws -> HTTPResponse = { reply in
+            guard let order = reply.order else { throw TMFError(500, "internalError", "Internal server error") }
+            return .json(200, TMFRepresentation.productOrder(order, publicURL: base))
+        }
+        let commandHeader = Self.commandHeader(request, caller)
+        if let replayed = try await tmfReplay(request, commandHeader, render: render) { return replayed }
         let kind = try Self.patchKind(request)
         let patch: JSONValue
         do {
@@ -32,7 +39,6 @@ extension Gateway {
         if TMFOrderState(rawValue: order.state)?.isFinal == true {
             throw TMFError(409, "orderIsFinal", "The order is \(order.state), a final state: it can no longer be changed")
         }
-        let base = commands.publicURL
         let current = TMFRepresentation.productOrder(order, publicURL: base)
         let patched: JSONValue
         switch kind {
@@ -79,15 +85,9 @@ extension Gateway {
         try Self.checkTMF(.object(update), "ProductOrder_Update")
         var header = order.tmf.objectValue ?? [:]
         for key in changed { header[key] = after[key] }
-        let user = AuthContext(userID: caller.userID, uid: "", email: "", firstName: "", lastName: "", roles: caller.roles,
-                               omsIDs: [], providerIDs: caller.providerIDs)
-        let commandHeader = CommandGateway.header(for: request, user: user)
         let command = UpdateTMFOrderCommand(header: commandHeader, publicID: order.publicID, headerTMF: .object(header),
                                             changedFields: changed, baseHeader: order.tmf)
-        return try await commands.send(command, type: CommandType.updateTMFOrder, header: commandHeader) { reply in
-            guard let order = reply.order else { throw TMFError(500, "internalError", "Internal server error") }
-            return .json(200, TMFRepresentation.productOrder(order, publicURL: base))
-        }
+        return try await commands.send(command, type: CommandType.updateTMFOrder, header: commandHeader, render: render)
     }
 
     /// Whether `given` says nothing `stored` does not: objects give a subset of the stored
