@@ -75,7 +75,7 @@ extension EndToEnd {
                 let after = try await w.stored()
                 #expect(after[0] == before[0] + 1 && after[1] == before[1] + 1 && after[2] == before[2] + 1, "\(before) → \(after)")
                 expectTMFError(try await w.create(TMFAPIWorld.order(["description": "changed"]), key: "tmf-key-1"), 422,
-                               "unprocessable", reason: "Idempotency-Key", "the key with another body")
+                               "idempotencyKeyReused", reason: "Idempotency-Key", "the key with another body")
                 #expect(try await w.stored() == after)
                 let other = try await w.create(TMFAPIWorld.order(["description": "retried"]), w.otherToken, key: "tmf-key-1")
                 #expect(other.status == 201 && other.json?["id"] != first.json?["id"], "another caller's key: \(other.text)")

@@ -112,7 +112,7 @@ extension EndToEnd {
                 let secondTry = try await w.send("POST", "/cancelProductOrder", w.customer, json: retriedBody, headers: key)
                 #expect(secondTry.status == 201 && secondTry.json == firstTry.json, "\(secondTry.text)")
                 expectTMFError(try await w.send("POST", "/cancelProductOrder", w.customer, json: ["productOrder": ["id": .string(retried)],
-                                                "cancellationReason": "other"], headers: key), 422, "unprocessable",
+                                                "cancellationReason": "other"], headers: key), 422, "idempotencyKeyReused",
                                reason: "Idempotency-Key", "the key with another body")
                 expectTMFError(try await w.send("POST", "/cancelProductOrder", w.customer, json: retriedBody,
                                                 headers: ["Idempotency-Key": "cancel-2"]), 409, "orderIsFinal", "a new key")
