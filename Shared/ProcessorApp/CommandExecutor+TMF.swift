@@ -41,7 +41,7 @@ extension CommandExecutor {
                 return .failure(400, code: "invalid", message: "names no order of yours to replace (\(replacedPublicID))",
                                 field: "orderRelationship")
             }
-            if let refusal = replacementRefusal(replaced, conn: conn) { return refusal }
+            if let refusal = try replacementRefusal(replaced, conn: conn) { return refusal }
             projectID = replaced.projectID
             replacesID = replaced.id
         } else {
@@ -63,7 +63,7 @@ extension CommandExecutor {
     }
 
     /// Why an order cannot be replaced now, or nil.
-    static func replacementRefusal(_ order: OrderRecord, conn: isolated PostgresConnection) -> CommandReply? {
+    static func replacementRefusal(_ order: OrderRecord, conn: isolated PostgresConnection) throws -> CommandReply? {
         if ["cancelled", "rejected", "failed"].contains(order.state) {
             return .failure(409, code: "conflict", message: "The order \(order.publicID) is \(order.state): there is nothing to replace",
                             field: "orderRelationship")
@@ -71,10 +71,10 @@ extension CommandExecutor {
         if order.cancellationPhase == "assessing" || order.cancellationPhase == "pending" {
             return .failure(409, code: "conflict", message: "The order \(order.publicID) is being cancelled", field: "orderRelationship")
         }
-        let pending = (try? conn.query("""
+        let pending = try conn.query("""
             SELECT public_id FROM orders WHERE replaces_order_id = \(order.id) AND deleted_at IS NULL
               AND state NOT IN ('rejected', 'cancelled', 'failed') LIMIT 1
-            """).first?.string("public_id")) ?? nil
+            """).first?.string("public_id")
         if let pending {
             return .failure(409, code: "conflict", message: "The order \(order.publicID) is already replaced by order \(pending)",
                             field: "orderRelationship")

@@ -184,7 +184,7 @@ extension CommandExecutor {
             }
             try conn.query("""
                 UPDATE project_items SET status_value = \(statusValue), status_type = 'closed', updated_at = \(now.rfc3339)::timestamptz
-                WHERE id = \(item.id);
+                WHERE id = \(item.id)
                 """)
             try conn.query("""
                 INSERT INTO project_item_statuses (project_item_id, status_value, status_type, author, created_at)
