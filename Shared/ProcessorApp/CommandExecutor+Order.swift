@@ -79,9 +79,22 @@ extension CommandExecutor {
             id: inserted.orderID, publicID: publicID, userID: command.header.userID, state: "acknowledged",
             cancellationPhase: nil, replacesOrderID: command.replacesOrderID, isDeleted: false,
             items: items.map { OrderStates.Item(id: $0.id, lineID: $0.lineID, tmfState: "acknowledged", statusType: $0.statusType) })
+        for index in items.indices { items[index].tmf = command.itemTMF?[items[index].lineID] ?? .object([:]) }
+        let replacesPublicID = try command.replacesOrderID.flatMap {
+            try conn.query("SELECT public_id FROM orders WHERE id = \($0)").first?.string("public_id")
+        }
+        let prebuilt = project.map { project in
+            OrderRecord(id: inserted.orderID, publicID: publicID, projectID: command.projectID, userID: command.header.userID,
+                        ownerUID: project.ownerUID,
+                        ownerName: [project.ownerFirstName, project.ownerLastName].filter { !$0.isEmpty }.joined(separator: " "),
+                        channel: command.channel, state: "acknowledged", stateBeforeCancellation: nil, cancellationPhase: nil,
+                        tmf: command.headerTMF ?? .object([:]), replacesPublicID: replacesPublicID, replacedByPublicIDs: [],
+                        completionDate: nil, cancellationDate: nil, createdAt: now, updatedAt: now, deletedAt: nil,
+                        items: items)
+        }
         let order = try syncTMF(orderID: inserted.orderID,
                                 changes: items.map { ItemChange(item: $0, eosc: StatusType(rawValue: $0.statusType) ?? .created) },
-                                created: true, known: known, context: &context, effects: &effects, conn: conn)
+                                created: true, known: known, prebuilt: prebuilt, context: &context, effects: &effects, conn: conn)
         let tmfStates = Dictionary(order?.items.map { ($0.id, $0.tmfState) } ?? [], uniquingKeysWith: { a, _ in a })
         for index in items.indices { items[index].tmfState = tmfStates[items[index].id] ?? items[index].tmfState }
         return CommandReply(status: 201, items: items, order: command.channel == "tmf622" ? order : nil)

@@ -58,7 +58,9 @@ extension CommandExecutor {
                                                        itemTMF: command.itemTMF, replacesOrderID: replacesID),
                                     context: &context, effects: &effects, conn: conn)
         guard reply.status == 201, let orderID = reply.items?.first?.orderID else { return reply }
-        guard let order = try conn.findOrder(id: orderID) else { return orderNotFound(command.header.requestID.uuidString) }
+        guard let order = try reply.order ?? conn.findOrder(id: orderID) else {
+            return orderNotFound(command.header.requestID.uuidString)
+        }
         return CommandReply(status: 201, order: order)
     }
 

@@ -42,7 +42,8 @@ extension CommandExecutor {
     /// - Returns: the order as stored afterwards when hub listeners needed it, else `nil`.
     @discardableResult
     static func syncTMF(orderID: Int64, changes: [ItemChange], created: Bool = false, refusal: String? = nil,
-                        known: OrderStates? = nil, context: inout ExecutionContext, effects: inout Effects,
+                        known: OrderStates? = nil, prebuilt: OrderRecord? = nil,
+                        context: inout ExecutionContext, effects: inout Effects,
                         conn: isolated PostgresConnection) throws -> OrderRecord? {
         guard let states = try known ?? conn.orderStates(orderID: orderID) else { return nil }
         let phase = states.cancellationPhase.flatMap(CancellationPhase.init(rawValue:))
@@ -76,9 +77,10 @@ extension CommandExecutor {
             }
         }
         try writeStates(states, lifecycle, before: before, outcome: outcome, now: context.now, conn: conn)
-        var order: OrderRecord?
+        // A new order is rendered from what was just written; any other is read back.
+        var order = prebuilt.map { Self.applying(lifecycle, to: $0, now: context.now) }
         let listeners = try context.hubListeners(conn)
-        if !listeners.isEmpty, !states.isDeleted, let stored = try conn.findOrder(id: orderID) {
+        if !listeners.isEmpty, !states.isDeleted, let stored = try order ?? conn.findOrder(id: orderID) {
             order = stored
             let document = TMFRepresentation.productOrder(stored, publicURL: context.publicURL)
             var events: [TMFEvent] = []
@@ -114,6 +116,19 @@ extension CommandExecutor {
            entered.contains(where: accepted.contains) {
             try closeItems(orderID: replaced, statusValue: "replaced by order \(states.publicID)",
                            author: "tmf622", context: &context, effects: &effects, conn: conn)
+        }
+        return order
+    }
+
+    /// A just-written order as it is once `lifecycle` moved it (what ``writeStates`` stored).
+    static func applying(_ lifecycle: TMFOrderLifecycle, to order: OrderRecord, now: Timestamp) -> OrderRecord {
+        var order = order
+        order.state = lifecycle.state.rawValue
+        order.cancellationPhase = lifecycle.cancellation?.rawValue
+        if lifecycle.state == .completed || lifecycle.state == .partial, order.completionDate == nil { order.completionDate = now }
+        if lifecycle.state == .cancelled, order.cancellationDate == nil { order.cancellationDate = now }
+        for index in order.items.indices {
+            order.items[index].tmfState = lifecycle.items[order.items[index].lineID]?.rawValue ?? order.items[index].tmfState
         }
         return order
     }
