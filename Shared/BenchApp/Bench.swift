@@ -15,8 +15,8 @@ public enum Bench {
         var started: UInt64
         var answered: UInt64
         var status: Int
-        var projectID: Int64?
-        var iid: Int64?
+        /// What names the order in the delivery log: `<project id>/<iid>`, or the TMF order id.
+        var key: String?
     }
 
     public static func main(arguments: [String], environment: Environment = .process) async -> Int32 {
@@ -54,14 +54,23 @@ public enum Bench {
         defer { Task { [db] in _ = try? await db.query("UPDATE omses SET trigger_url = \(previous) WHERE id = \(options.omsID)") } }
 
         let http = HTTPClient(workers: options.concurrency)
-        let headers: HTTPHeaders = ["X-User-Token": options.userToken, "Content-Type": "application/json"]
-        let project = try await http.send(OutgoingRequest(method: "POST", url: options.gatewayURL + "/api/v1/projects",
-                                                          headers: headers, text: #"{"name":"oms-bench"}"#))
-        guard project.status == 201, let projectID = try? WireFormat.decode(JSONValue.self, from: project.body)["id"]?.intValue else {
-            throw BenchError("could not create a project: \(project.status) \(String(decoding: project.body, as: UTF8.self))")
+        let tmf = options.api == "tmf622"
+        let headers: HTTPHeaders = tmf ? ["Authorization": "Bearer \(options.userToken)", "Content-Type": "application/json"]
+                                       : ["X-User-Token": options.userToken, "Content-Type": "application/json"]
+        let orderURL: String
+        let body: String
+        if tmf {
+            orderURL = options.gatewayURL + "/tmf-api/productOrderingManagement/v4/productOrder"
+            body = #"{"productOrderItem":[{"id":"1","action":"add","productOffering":{"id":"\#(options.resourceID)/\#(options.offerID)"},"product":{"productCharacteristic":[{"name":"cpu","value":2},{"name":"flavour","value":"small"}]}}]}"#
+        } else {
+            let project = try await http.send(OutgoingRequest(method: "POST", url: options.gatewayURL + "/api/v1/projects",
+                                                              headers: headers, text: #"{"name":"oms-bench"}"#))
+            guard project.status == 201, let projectID = try? WireFormat.decode(JSONValue.self, from: project.body)["id"]?.intValue else {
+                throw BenchError("could not create a project: \(project.status) \(String(decoding: project.body, as: UTF8.self))")
+            }
+            orderURL = options.gatewayURL + "/api/v1/projects/\(projectID)/project_items"
+            body = #"{"resource_id":"\#(options.resourceID)","offer_id":\#(options.offerID),"parameters":{"cpu":2,"flavour":"small"}}"#
         }
-        let orderURL = options.gatewayURL + "/api/v1/projects/\(projectID)/project_items"
-        let body = #"{"resource_id":"\#(options.resourceID)","offer_id":\#(options.offerID),"parameters":{"cpu":2,"flavour":"small"}}"#
 
         func drive(_ count: Int) async -> [Sample] {
             let next = Ticket()
@@ -73,8 +82,9 @@ public enum Bench {
                             let start = nanos()
                             let response = try? await http.send(OutgoingRequest(method: "POST", url: orderURL, headers: headers, text: body))
                             let json = response.flatMap { try? WireFormat.decode(JSONValue.self, from: $0.body) }
-                            mine.append(Sample(started: start, answered: nanos(), status: response?.status ?? 0,
-                                               projectID: json?["project_id"]?.intValue, iid: json?["id"]?.intValue))
+                            let key = tmf ? json?["id"]?.stringValue
+                                : json.flatMap { j in j["project_id"]?.intValue.flatMap { p in j["id"]?.intValue.map { "\(p)/\($0)" } } }
+                            mine.append(Sample(started: start, answered: nanos(), status: response?.status ?? 0, key: key))
                         }
                         return mine
                     }
@@ -94,37 +104,36 @@ public enum Bench {
 
         // Wait (up to 60 s) until every created order's trigger arrived and is in the delivery log,
         // mapping delivery ids to items through the log.
-        var itemKeys: [Int64: Int64] = [:]  // item id -> iid
-        var firstArrival: [Int64: UInt64] = [:]  // iid -> first trigger
-        var mapped: [String: Int64] = [:]  // delivery id -> item id
-        let createdIIDs = Set(created.compactMap(\.iid))
+        var firstArrival: [String: UInt64] = [:]  // order key -> first trigger
+        var mapped: [String: String] = [:]  // delivery id -> order key
+        let createdKeys = Set(created.compactMap(\.key))
         let deadline = clock.now + .seconds(60)
         while clock.now < deadline {
             let arrived = arrivals.all
             let unmapped = arrived.keys.filter { mapped[$0] == nil }.compactMap(UUID.init(uuidString:))
             if !unmapped.isEmpty {
                 for row in try await db.query("""
-                    SELECT d.id, i.id AS item, i.iid FROM deliveries d
-                    JOIN project_items i ON i.id = (d.message->>'projectItemID')::int8
-                    WHERE d.id = ANY(\(unmapped)::uuid[]) AND i.project_id = \(projectID)
+                    SELECT d.id, CASE WHEN \(tmf) THEN o.public_id ELSE i.project_id || '/' || i.iid END AS key
+                    FROM deliveries d JOIN project_items i ON i.id = (d.message->>'projectItemID')::int8
+                    JOIN orders o ON o.id = i.order_id
+                    WHERE d.id = ANY(\(unmapped)::uuid[])
                     """) {
-                    mapped[try row.uuid("id").uuidString.lowercased()] = try row.int("item")
-                    itemKeys[try row.int("item")] = try row.int("iid")
+                    mapped[try row.uuid("id").uuidString.lowercased()] = try row.string("key")
                 }
             }
             firstArrival = [:]
             for (delivery, at) in arrived {
-                guard let item = mapped[delivery.lowercased()], let iid = itemKeys[item] else { continue }
-                firstArrival[iid] = min(firstArrival[iid] ?? .max, at)
+                guard let key = mapped[delivery.lowercased()] else { continue }
+                firstArrival[key] = min(firstArrival[key] ?? .max, at)
             }
-            if createdIIDs.isSubset(of: firstArrival.keys) { break }
+            if createdKeys.isSubset(of: firstArrival.keys) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
         // A trigger can reach the OMS before the 201 reaches the client (the reply and the trigger
         // race); those count as 0 ms and are reported separately.
         var early = 0
         let triggerLatencies = created.compactMap { s -> Double? in
-            guard let iid = s.iid, let at = firstArrival[iid] else { return nil }
+            guard let key = s.key, let at = firstArrival[key] else { return nil }
             if at < s.answered { early += 1; return 0 }
             return Double(at - s.answered) / 1e6
         }

@@ -15,11 +15,16 @@ public struct BenchOptions: Sendable {
     public var omsID: Int64 = 0
     public var resourceID = ""
     public var offerID: Int64 = 0
+    /// `eosc` (the user API, all orders in one project) or `tmf622` (TMF622 productOrder, each
+    /// order with a project of its own).
+    public var api = "eosc"
 
     static let usage = """
         usage: oms-bench [--orders N] [--concurrency C] [--warmup N] [--gateway URL] [--demo FILE]
                          [--user-token T --oms-id N --resource-id R --offer-id N] [--receiver-port N]
-        Creates N orders through the gateway at concurrency C and prints orders/s, create latency
+                         [--api eosc|tmf622]
+        Creates N orders through the gateway at concurrency C (with the EOSC user API, or TMF622's
+        POST productOrder with --api tmf622) and prints orders/s, create latency
         (p50, p99) and the time from each 201 to its OMS trigger reaching a receiver run by the bench.
         The demo OMS's trigger URL is pointed at that receiver for the run and restored afterwards.
         Tokens and ids default to those in FILE (default .local/demo.json, written by deploy/up.sh).
@@ -60,6 +65,9 @@ public struct BenchOptions: Sendable {
             case "oms-id": omsID = Int64(try int())
             case "resource-id": resourceID = value
             case "offer-id": offerID = Int64(try int())
+            case "api":
+                guard value == "eosc" || value == "tmf622" else { throw BenchError("--api must be eosc or tmf622") }
+                api = value
             default: throw BenchError("unknown option --\(key)\n" + Self.usage)
             }
         }
