@@ -4,11 +4,17 @@ import Wire
 
 /// Turns a productOrder list query into conditions the database applies, when every condition
 /// and the sort can be (state, id, orderDate ranges, plain header strings such as category or
-/// priority): then only the requested page is read. Otherwise `nil`, and the gateway filters in
+/// priority, an item's state, id or offering): then only the requested page is read. Otherwise `nil`, and the gateway filters in
 /// memory (after narrowing by what can be pushed down).
 enum TMFListPushdown {
     /// Header attributes stored verbatim as strings in `orders.tmf`.
     static let headerStrings: Set<String> = ["category", "priority", "externalId", "description", "notificationContact"]
+
+    /// Item attributes the database compares as the TMF view shows them.
+    static let itemKeys: [[String]: String] = [
+        ["productOrderItem", "state"]: "state", ["productOrderItem", "id"]: "id",
+        ["productOrderItem", "productOffering", "id"]: "offering",
+    ]
 
     static func filter(_ query: TMFListQuery) -> OrderListFilter? {
         var out = OrderListFilter()
@@ -17,6 +23,10 @@ enum TMFListPushdown {
             out.ascending = !sort.keys[0].descending
         }
         for condition in query.filter.conditions {
+            if condition.op == .eq, let key = itemKeys[condition.path] {
+                out.items.append(OrderListFilter.ItemCondition(key: key, values: condition.values))
+                continue
+            }
             guard condition.path.count == 1, let name = condition.path.first else { return nil }
             switch (name, condition.op) {
             case ("state", .eq):

@@ -133,6 +133,11 @@ extension EndToEnd {
                     let read = try #require(try await w.read(order).json)
                     #expect(read["state"] == "assessingCancellation" && read["cancellationDate"] == nil, "\(read)")
                     #expect(read["productOrderItem"]?.arrayValue?.map { $0["state"] } == ["assessingCancellation"], "\(read)")
+                    // Item filters see the item as shown, in the database and in memory alike.
+                    for query in ["productOrderItem.state=assessingCancellation", "productOrderItem.state=assessingCancellation&productOrderItem.action=add"] {
+                        #expect(try await w.ids(query + "&limit=1000").contains(order), "\(query)")
+                    }
+                    #expect(try await !w.ids("productOrderItem.state=inProgress&limit=1000").contains(order))
                     return (order, try #require(response.json?["id"]?.stringValue))
                 }
                 func task(_ id: String) async throws -> JSONValue? {

@@ -15,8 +15,21 @@ public struct OrderListFilter: Sendable, Hashable {
     public var createdUntil: Timestamp?
     /// Header attributes (strings kept verbatim in `orders.tmf`) that must equal one of the values.
     public var header: [String: [String]] = [:]
+    /// Item attributes (`state`, `offering`, `id`) some item must have one of the values of;
+    /// each condition may be met by another item, as TMF630 filters on arrays are.
+    public var items: [ItemCondition] = []
     /// Oldest first instead of newest first.
     public var ascending = false
+
+    public struct ItemCondition: Sendable, Hashable {
+        public var key: String
+        public var values: [String]
+
+        public init(key: String, values: [String]) {
+            self.key = key
+            self.values = values
+        }
+    }
 
     public init() {}
 }
@@ -27,6 +40,9 @@ extension PostgresConnection {
                            limit: Int) throws -> (total: Int, orders: [OrderRecord]) {
         let header: String? = filter.header.isEmpty ? nil
             : try WireFormat.encodeString(JSONValue.object(filter.header.mapValues { .array($0.map(JSONValue.string)) }))
+        let items: String? = filter.items.isEmpty ? nil : try WireFormat.encodeString(JSONValue.array(filter.items.map {
+            ["k": .string($0.key), "v": .array($0.values.map(JSONValue.string))]
+        }))
         let rows = try query("""
             SELECT \(unsafeRaw: Self.orderColumns.replacingOccurrences(of: "FROM orders o", with: ", count(*) OVER () AS total_count FROM orders o"))
             WHERE o.deleted_at IS NULL
@@ -44,6 +60,16 @@ extension PostgresConnection {
                     SELECT 1 FROM jsonb_each(\(header)::jsonb) c
                     WHERE (o.tmf->>c.key) IS NULL
                        OR NOT ((o.tmf->>c.key) IN (SELECT jsonb_array_elements_text(c.value)))))
+              AND NOT EXISTS (
+                    SELECT 1 FROM jsonb_array_elements(\(items)::jsonb) c
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM project_items x WHERE x.order_id = o.id AND (CASE c->>'k'
+                            -- As the TMF view shows it: open items share a cancellation's state.
+                            WHEN 'state' THEN CASE WHEN o.state IN ('assessingCancellation', 'pendingCancellation')
+                                                    AND x.tmf_state NOT IN ('completed', 'cancelled', 'rejected', 'failed')
+                                                   THEN o.state ELSE x.tmf_state END
+                            WHEN 'offering' THEN (x.attributes->>'service_id') || '/' || (x.attributes->>'offer_id')
+                            ELSE x.line_id END) IN (SELECT jsonb_array_elements_text(c->'v'))))
             ORDER BY \(unsafeRaw: filter.ascending ? "o.created_at, o.id" : "o.created_at DESC, o.id DESC")
             LIMIT \(limit) OFFSET \(offset)
             """)
