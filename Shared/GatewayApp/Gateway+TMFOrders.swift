@@ -56,13 +56,13 @@ extension Gateway {
         let query = try TMFListQuery(request, knownRoots: Self.productOrderAttributes)
         let scope = Self.scope(caller)
         let base = commands.publicURL
-        if let pushed = TMFListPushdown.filter(query) {
+        let (pushed, complete) = TMFListPushdown.split(query)
+        if complete {
             let (offset, limit) = (query.offset, query.limit)
             let (total, orders) = try await db { try $0.ordersPage(scope: scope, filter: pushed, offset: offset, limit: limit) }
             return query.respondPage(orders.map { TMFRepresentation.productOrder($0, publicURL: base) }, total: total)
         }
-        let (states, ids) = TMFListPushdown.narrowing(query)
-        let orders = try await db { try $0.orders(scope: scope, states: states, publicIDs: ids) }
+        let orders = try await db { try $0.ordersPage(scope: scope, filter: pushed, offset: 0, limit: Int(Int32.max)).orders }
         return query.respond(orders.map { TMFRepresentation.productOrder($0, publicURL: base) })
     }
 

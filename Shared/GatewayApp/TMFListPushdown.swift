@@ -2,10 +2,11 @@ import Domain
 import Storage
 import Wire
 
-/// Turns a productOrder list query into conditions the database applies, when every condition
-/// and the sort can be (state, id, orderDate ranges, plain header strings such as category or
-/// priority, an item's state, id or offering): then only the requested page is read. Otherwise `nil`, and the gateway filters in
-/// memory (after narrowing by what can be pushed down).
+/// Splits a productOrder list query into the conditions the database applies (state, id,
+/// orderDate ranges, plain header strings such as category or priority, an item's state, id or
+/// offering; sorting by orderDate) and the rest. When nothing is left over, only the requested
+/// page is read; otherwise the database narrows the read and the gateway applies every
+/// condition, the sort and the page in memory.
 enum TMFListPushdown {
     /// Header attributes stored verbatim as strings in `orders.tmf`.
     static let headerStrings: Set<String> = ["category", "priority", "externalId", "description", "notificationContact"]
@@ -16,48 +17,52 @@ enum TMFListPushdown {
         ["productOrderItem", "productOffering", "id"]: "offering",
     ]
 
-    static func filter(_ query: TMFListQuery) -> OrderListFilter? {
+    /// The database's part of the query, and whether it is the whole query.
+    static func split(_ query: TMFListQuery) -> (filter: OrderListFilter, complete: Bool) {
         var out = OrderListFilter()
+        var complete = true
         if let sort = query.sort {
-            guard sort.keys.count == 1, sort.keys[0].path == ["orderDate"] else { return nil }
-            out.ascending = !sort.keys[0].descending
-        }
-        for condition in query.filter.conditions {
-            if condition.op == .eq, let key = itemKeys[condition.path] {
-                out.items.append(OrderListFilter.ItemCondition(key: key, values: condition.values))
-                continue
-            }
-            guard condition.path.count == 1, let name = condition.path.first else { return nil }
-            switch (name, condition.op) {
-            case ("state", .eq):
-                out.states = out.states.map { Array(Set($0).intersection(condition.values)) } ?? condition.values
-            case ("state", .ne):
-                out.notStates = (out.notStates ?? []) + condition.values
-            case ("id", .eq):
-                out.publicIDs = out.publicIDs.map { Array(Set($0).intersection(condition.values)) } ?? condition.values
-            case ("orderDate", .gt), ("orderDate", .gte), ("orderDate", .lt), ("orderDate", .lte):
-                // Only full date-times: a date alone keeps the in-memory rule.
-                guard condition.values.count == 1, condition.values[0].contains("T"),
-                      let time = Timestamp(parsing: condition.values[0]) else { return nil }
-                switch condition.op {
-                case .gt: guard out.createdAfter == nil else { return nil }; out.createdAfter = time
-                case .gte: guard out.createdFrom == nil else { return nil }; out.createdFrom = time
-                case .lt: guard out.createdBefore == nil else { return nil }; out.createdBefore = time
-                default: guard out.createdUntil == nil else { return nil }; out.createdUntil = time
-                }
-            case (let key, .eq) where headerStrings.contains(key):
-                guard out.header[key] == nil else { return nil }
-                out.header[key] = condition.values
-            default:
-                return nil
+            if sort.keys.count == 1, sort.keys[0].path == ["orderDate"] {
+                out.ascending = !sort.keys[0].descending
+            } else {
+                complete = false
             }
         }
-        return out
+        for condition in query.filter.conditions where !add(condition, to: &out) { complete = false }
+        return (out, complete)
     }
 
-    /// What can narrow the read even when the rest is filtered in memory.
-    static func narrowing(_ query: TMFListQuery) -> (states: [String]?, ids: [String]?) {
-        (query.filter.conditions.first { $0.path == ["state"] && $0.op == .eq }?.values,
-         query.filter.conditions.first { $0.path == ["id"] && $0.op == .eq }?.values)
+    /// Adds a condition the database can apply exactly as the in-memory filter would. - Returns:
+    /// false when it cannot (it is then left to memory).
+    static func add(_ condition: TMFFilter.Condition, to out: inout OrderListFilter) -> Bool {
+        if condition.op == .eq, let key = itemKeys[condition.path] {
+            out.items.append(OrderListFilter.ItemCondition(key: key, values: condition.values))
+            return true
+        }
+        guard condition.path.count == 1, let name = condition.path.first else { return false }
+        switch (name, condition.op) {
+        case ("state", .eq):
+            out.states = out.states.map { Array(Set($0).intersection(condition.values)) } ?? condition.values
+        case ("state", .ne):
+            out.notStates = (out.notStates ?? []) + condition.values
+        case ("id", .eq):
+            out.publicIDs = out.publicIDs.map { Array(Set($0).intersection(condition.values)) } ?? condition.values
+        case ("orderDate", .gt), ("orderDate", .gte), ("orderDate", .lt), ("orderDate", .lte):
+            // Only full date-times: a date alone keeps the in-memory rule.
+            guard condition.values.count == 1, condition.values[0].contains("T"),
+                  let time = Timestamp(parsing: condition.values[0]) else { return false }
+            switch condition.op {
+            case .gt: guard out.createdAfter == nil else { return false }; out.createdAfter = time
+            case .gte: guard out.createdFrom == nil else { return false }; out.createdFrom = time
+            case .lt: guard out.createdBefore == nil else { return false }; out.createdBefore = time
+            default: guard out.createdUntil == nil else { return false }; out.createdUntil = time
+            }
+        case (let key, .eq) where headerStrings.contains(key):
+            guard out.header[key] == nil else { return false }
+            out.header[key] = condition.values
+        default:
+            return false
+        }
+        return true
     }
 }

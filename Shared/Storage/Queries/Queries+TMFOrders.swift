@@ -54,29 +54,6 @@ extension PostgresConnection {
             WHERE i.project_id = \(projectID) AND i.iid = \(iid) FOR UPDATE OF o
             """).first?.int("id")
     }
-
-    /// The orders a caller may read, newest first, with their items; `states` (when given) and
-    /// `publicIDs` are pushed down, every other filter is the caller's.
-    public func orders(scope: OrderScope, states: [String]? = nil, publicIDs: [String]? = nil) throws -> [OrderRecord] {
-        var orders = try query("""
-            SELECT \(unsafeRaw: Self.orderColumns)
-            WHERE o.deleted_at IS NULL
-              AND (\(scope.all) OR o.user_id = \(scope.userID)
-                   OR EXISTS (SELECT 1 FROM project_items pi WHERE pi.order_id = o.id
-                              AND pi.provider_id = ANY(\(scope.providerIDs)::int8[])))
-              AND (\(states)::text[] IS NULL OR o.state = ANY(\(states)::text[]))
-              AND (\(publicIDs)::text[] IS NULL OR o.public_id = ANY(\(publicIDs)::text[]))
-            ORDER BY o.created_at DESC, o.id DESC
-            """).map(OrderRecord.init(row:))
-        guard !orders.isEmpty else { return [] }
-        var byOrder: [Int64: [ProjectItemRecord]] = [:]
-        for item in try query("SELECT \(unsafeRaw: Self.itemColumns) WHERE i.order_id = ANY(\(orders.map(\.id))::int8[]) ORDER BY i.id")
-            .map(ProjectItemRecord.init(row:)) {
-            byOrder[item.orderID, default: []].append(item)
-        }
-        for index in orders.indices { orders[index].items = byOrder[orders[index].id] ?? [] }
-        return orders
-    }
 }
 
 extension OrderRecord {
