@@ -95,7 +95,9 @@ extension CommandExecutor {
     /// it, with the message as the reason (hooked into message creation).
     static func cancellationAnswered(item: ProjectItemRecord, message: String, context: inout ExecutionContext,
                                      effects: inout Effects, conn: isolated PostgresConnection) throws {
-        guard let states = try conn.orderStates(orderID: item.orderID, forUpdate: true), states.cancellationPhase == "assessing" else {
+        // Most messages answer no cancellation: lock the order only when one is being assessed.
+        guard try conn.orderStates(orderID: item.orderID)?.cancellationPhase == "assessing",
+              try conn.orderStates(orderID: item.orderID, forUpdate: true)?.cancellationPhase == "assessing" else {
             return
         }
         try syncTMF(orderID: item.orderID, changes: [], refusal: "The provider answered: \(message)",
