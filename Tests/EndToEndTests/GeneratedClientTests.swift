@@ -23,24 +23,14 @@ extension EndToEnd {
                 #expect(ordered.status == 201, "\(ordered.text)")
                 let iid = try #require(ordered.json?["id"]?.intValue)
 
-                let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                    .appendingPathComponent("GeneratedClient/ordering_client_check.py")
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: python)
-                process.arguments = [script.path]
-                process.environment = [
+                let environment = [
                     "PYTHONPATH": clientDir, "OMS_API_URL": demo.api, "OMS_TOKEN": demo.seed.omsToken,
                     "OMS_ID": String(demo.seed.omsID), "DEFAULT_OMS_TOKEN": demo.seed.operatorToken,
                     "DEFAULT_OMS_ID": String(demo.seed.defaultOMSID), "PROJECT_ID": String(projectID),
                     "ITEM_ID": String(iid),
                 ]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "\(text)")
+                let (status, text) = try runGeneratedClientScript("ordering_client_check.py", python: python, environment: environment)
+                #expect(status == 0, "\(text)")
                 #expect(text.contains("checks passed"), "\(text)")
             }
             await receiver.stop()

@@ -36,15 +36,14 @@ public enum TMFItemState: String, CaseIterable, Sendable, Codable, Hashable {
 
     /// The order graph without `partial` (research/tmf622.md §2.2: "same graph at item level"),
     /// so items and orders obey one figure.
-    public static let transitions: [TMFItemState: Set<TMFItemState>] = [
-        .acknowledged: [.rejected, .inProgress, .pending, .assessingCancellation],
-        .pending: [.acknowledged, .inProgress, .rejected, .cancelled, .assessingCancellation],
-        .inProgress: [.pending, .held, .completed, .failed, .assessingCancellation],
-        .held: [.inProgress, .cancelled, .assessingCancellation],
-        .assessingCancellation: [.pendingCancellation, .acknowledged, .pending, .inProgress, .held],
-        .pendingCancellation: [.cancelled],
-        .rejected: [], .cancelled: [], .completed: [], .failed: [],
-    ]
+    public static let transitions: [TMFItemState: Set<TMFItemState>] = {
+        var out: [TMFItemState: Set<TMFItemState>] = [:]
+        for (from, targets) in TMFOrderState.transitions {
+            guard let state = TMFItemState(rawValue: from.rawValue) else { continue }
+            out[state] = Set(targets.compactMap { TMFItemState(rawValue: $0.rawValue) })
+        }
+        return out
+    }()
 
     /// Whether one step from this state to `next` is an allowed edge.
     public func canMove(to next: TMFItemState) -> Bool {
